@@ -1,0 +1,350 @@
+/* The request path of the module, in the order a request goes through it:
+ *
+ *   1. checks that need no daemon (handler name, script file, request body framing, config);
+ *   2. the environ (wsgi_environ.c);
+ *   3. connect to the group's socket, send REQUEST_HEAD, the body and REQUEST_END;
+ *   4. read the first response frame: a control frame ends the request (or retries it), a
+ *      RESPONSE_HEAD is applied to r;
+ *   5. relay RESPONSE_BODY frames down the output filters until RESPONSE_END.
+ *
+ * Every failure logs one line naming the cause, the process group and the socket. The worker is
+ * less trusted than Apache: nothing it sends reaches the client without validation. */
+#include <string.h>
+#include <unistd.h>
+
+#include "apr_lib.h"
+#include "apr_strings.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "util_filter.h"
+
+#include "wsgi_daemon_socket.h"
+#include "wsgi_environ.h"
+#include "wsgi_exchange.h"
+#include "wsgi_handler.h"
+
+APLOG_USE_MODULE(wsgi);
+
+/* Client body reads are relayed in pieces of at most this size. */
+#define BODY_READ_SIZE (64 * 1024)
+
+/* Logs one error line for r ending with the group and its socket. */
+void wsgi_log_failure(const wsgi_exchange *ex, apr_status_t rv, const char *fmt, ...)
+{
+    va_list args;
+    const char *message;
+
+    va_start(args, fmt);
+    message = apr_pvsprintf(ex->r->pool, fmt, args);
+    va_end(args);
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, ex->r,
+                  "mod_wsgi (pid=%d): %s (process group '%s', socket '%s')", (int)getpid(),
+                  message, ex->group->name, ex->group->socket_path);
+}
+
+/* ---- 1. checks before the daemon ---- */
+
+static int check_script_file(request_rec *r)
+{
+    if (r->finfo.filetype == APR_NOFILE) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "mod_wsgi (pid=%d): target WSGI script not found or unable to stat: %s",
+                      (int)getpid(), r->filename ? r->filename : "(none)");
+        return HTTP_NOT_FOUND;
+    }
+    if (r->finfo.filetype == APR_DIR) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "mod_wsgi (pid=%d): attempt to invoke a directory as a WSGI application: %s",
+                      (int)getpid(), r->filename);
+        return HTTP_FORBIDDEN;
+    }
+    return OK;
+}
+
+/* Transfer-Encoding and Content-Length rules; sets *has_body. */
+static int check_request_body(request_rec *r, const wsgi_request_config *config, int *has_body)
+{
+    const char *encoding = apr_table_get(r->headers_in, "Transfer-Encoding");
+    const char *length = apr_table_get(r->headers_in, "Content-Length");
+
+    *has_body = 0;
+    if (encoding) {
+        if (strcasecmp(encoding, "chunked") != 0) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          "mod_wsgi (pid=%d): unsupported Transfer-Encoding '%s'",
+                          (int)getpid(), encoding);
+            return HTTP_NOT_IMPLEMENTED;
+        }
+        if (config->chunked_request != 1) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          "mod_wsgi (pid=%d): chunked request body refused, "
+                          "WSGIChunkedRequest is not On", (int)getpid());
+            return HTTP_LENGTH_REQUIRED;
+        }
+        *has_body = 1;
+        return OK;
+    }
+    if (length) {
+        const char *p = length;
+        apr_off_t value = 0;
+        char *end = NULL;
+
+        while (apr_isdigit(*p)) {
+            p++;
+        }
+        if (p == length || *p != '\0' || apr_strtoff(&value, length, &end, 10) != APR_SUCCESS
+            || value < 0) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          "mod_wsgi (pid=%d): invalid Content-Length '%s'", (int)getpid(),
+                          length);
+            return HTTP_BAD_REQUEST;
+        }
+        *has_body = value > 0;
+    }
+    return OK;
+}
+
+/* ---- 3. the request ---- */
+
+static int connect_daemon(wsgi_exchange *ex)
+{
+    int attempts = 0;
+    apr_status_t rv = wsgi_daemon_connect(&ex->sock, ex->group->socket_path,
+                                          ex->group->connect_timeout, &attempts);
+    if (rv != APR_SUCCESS) {
+        wsgi_log_failure(ex, rv, "unable to connect to the daemon process after %d "
+                         "attempt%s (%s)", attempts, attempts == 1 ? "" : "s",
+                         strerror(APR_TO_OS_ERROR(rv)));
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    return OK;
+}
+
+/* Sends bytes (what names them for the log); a failure is logged once and remembered, and
+ * later sends are skipped. */
+static void send_bytes(wsgi_exchange *ex, const char *what, struct iovec *iov, int count)
+{
+    apr_status_t rv;
+
+    if (ex->write_failed) {
+        return;
+    }
+    rv = wsgi_daemon_writev(&ex->sock, iov, count);
+    if (rv != APR_SUCCESS) {
+        ex->write_failed = 1;
+        wsgi_log_failure(ex, rv, "failed to send %s to the daemon process", what);
+    }
+}
+
+static void send_frame(wsgi_exchange *ex, unsigned int type, const void *payload,
+                       apr_size_t length)
+{
+    unsigned char header[WSGI_FRAME_HEADER_SIZE];
+    struct iovec iov[2] = {{header, sizeof(header)}, {(void *)payload, length}};
+
+    wsgi_wire_put_frame_header(header, type, (apr_uint32_t)length);
+    send_bytes(ex, wsgi_wire_type_name(type), iov, length > 0 ? 2 : 1);
+}
+
+/* Sends REQUEST_HEAD, and REQUEST_END with it in one write when there is no body. */
+static int send_head(wsgi_exchange *ex, apr_table_t *environ)
+{
+    const apr_array_header_t *entries;
+    const apr_table_entry_t *e;
+    wsgi_request_head head;
+    int i;
+
+    apr_table_setn(environ, "mod_wsgi.x-queue_start_us",
+                   apr_psprintf(ex->r->pool, "%" APR_TIME_T_FMT, apr_time_now()));
+    entries = apr_table_elts(environ);
+    e = (const apr_table_entry_t *)entries->elts;
+    wsgi_request_head_init(&head, ex->r->pool);
+    for (i = 0; i < entries->nelts; i++) {
+        wsgi_wire_error error = wsgi_request_head_add(&head, e[i].key, e[i].val,
+                                                      strlen(e[i].val));
+        if (error != WSGI_WIRE_OK) {
+            wsgi_log_failure(ex, 0, "cannot send environ key '%s': %s", e[i].key,
+                             wsgi_wire_error_text(error));
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    wsgi_request_head_finish(&head);
+    {
+        unsigned char end[WSGI_FRAME_HEADER_SIZE];
+        struct iovec iov[2] = {{head.data, head.length}, {end, sizeof(end)}};
+
+        wsgi_wire_put_frame_header(end, WSGI_FRAME_REQUEST_END, 0);
+        send_bytes(ex, ex->has_body ? "REQUEST_HEAD" : "REQUEST_HEAD and REQUEST_END", iov,
+                   ex->has_body ? 1 : 2);
+    }
+    return OK;
+}
+
+/* The HTTP status for a failed client body read, after telling the worker. */
+static int client_read_failed(wsgi_exchange *ex, apr_status_t rv)
+{
+    int timed_out = APR_STATUS_IS_TIMEUP(rv) || rv == APR_ETIMEDOUT;
+    const char *reason = timed_out ? "timeout reading the request body from the client"
+                                   : "error reading the request body from the client";
+
+    send_frame(ex, WSGI_FRAME_REQUEST_ABORT, reason, strlen(reason));
+    wsgi_log_failure(ex, rv, "%s", reason);
+    if (rv == AP_FILTER_ERROR) {
+        return AP_FILTER_ERROR;   /* an input filter has already answered */
+    }
+    if (rv == APR_ENOSPC) {
+        return HTTP_REQUEST_ENTITY_TOO_LARGE;
+    }
+    return timed_out ? HTTP_REQUEST_TIME_OUT : HTTP_INTERNAL_SERVER_ERROR;
+}
+
+/* Streams the client body as it arrives. Stops early when the worker stops taking it; Apache
+ * discards what is left of the body at the end of the request. */
+static int send_body(wsgi_exchange *ex)
+{
+    request_rec *r = ex->r;
+    apr_bucket_brigade *bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    int seen_eos = 0;
+
+    while (!seen_eos && !ex->write_failed) {
+        apr_bucket *b;
+        apr_status_t rv = ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES,
+                                         APR_BLOCK_READ, BODY_READ_SIZE);
+        if (rv != APR_SUCCESS) {
+            apr_brigade_cleanup(bb);
+            return client_read_failed(ex, rv);
+        }
+        for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb); b = APR_BUCKET_NEXT(b)) {
+            const char *data;
+            apr_size_t length;
+
+            if (APR_BUCKET_IS_EOS(b)) {
+                seen_eos = 1;
+                break;
+            }
+            if (APR_BUCKET_IS_METADATA(b)) {
+                continue;
+            }
+            rv = apr_bucket_read(b, &data, &length, APR_BLOCK_READ);
+            if (rv != APR_SUCCESS) {
+                apr_brigade_cleanup(bb);
+                return client_read_failed(ex, rv);
+            }
+            while (length > 0) {
+                apr_size_t piece = length < WSGI_MAX_BODY_PAYLOAD ? length : WSGI_MAX_BODY_PAYLOAD;
+                send_frame(ex, WSGI_FRAME_REQUEST_BODY, data, piece);
+                data += piece;
+                length -= piece;
+            }
+        }
+        apr_brigade_cleanup(bb);
+    }
+    return OK;
+}
+
+static int send_request(wsgi_exchange *ex, apr_table_t *environ)
+{
+    int status = send_head(ex, environ);
+    if (status == OK && ex->has_body) {
+        status = send_body(ex);
+        if (status == OK) {
+            send_frame(ex, WSGI_FRAME_REQUEST_END, NULL, 0);
+        }
+    }
+    return status;
+}
+
+static int is_retryable_frame(unsigned int type)
+{
+    return type == WSGI_FRAME_SHUTTING_DOWN || type == WSGI_FRAME_SCRIPT_RELOADED;
+}
+
+/* Steps 3 to 5, retrying on a fresh connection while the worker says it is going away. */
+static int forward_request(wsgi_exchange *ex, apr_table_t *environ)
+{
+    int max_attempts = 2 * (ex->group->processes > 0 ? ex->group->processes : 1) + 1;
+    int attempt;
+
+    for (attempt = 1;; attempt++) {
+        int status = connect_daemon(ex);
+        if (status == OK) {
+            status = send_request(ex, environ);
+        }
+        if (status == OK) {
+            status = wsgi_read_first_frame(ex);
+        }
+        if (status != OK) {
+            return status;
+        }
+        if (ex->frame.type == WSGI_FRAME_RESPONSE_HEAD) {
+            return wsgi_relay_response(ex);
+        }
+        if (!is_retryable_frame(ex->frame.type)) {
+            return wsgi_control_frame_status(ex);
+        }
+        wsgi_daemon_close(&ex->sock);
+        if (ex->has_body) {
+            wsgi_log_failure(ex, 0, "daemon process answered %s and the request had a body, "
+                             "so it cannot be resent", wsgi_wire_type_name(ex->frame.type));
+            return HTTP_SERVICE_UNAVAILABLE;
+        }
+        if (attempt >= max_attempts) {
+            wsgi_log_failure(ex, 0, "daemon process answered %s %d times; giving up",
+                             wsgi_wire_type_name(ex->frame.type), attempt);
+            return HTTP_SERVICE_UNAVAILABLE;
+        }
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, ex->r,
+                      "mod_wsgi (pid=%d): daemon process answered %s, retrying on a new "
+                      "connection (attempt %d of %d, process group '%s')", (int)getpid(),
+                      wsgi_wire_type_name(ex->frame.type), attempt + 1, max_attempts,
+                      ex->group->name);
+        ex->write_failed = 0;
+    }
+}
+
+static apr_status_t close_daemon_cleanup(void *data)
+{
+    wsgi_daemon_close(data);
+    return APR_SUCCESS;
+}
+
+int wsgi_handler(request_rec *r)
+{
+    wsgi_exchange *ex;
+    const wsgi_request_config *config;
+    const char *error = NULL;
+    apr_table_t *environ;
+    int status, has_body;
+
+    if (r->handler == NULL || strcmp(r->handler, "wsgi-script") != 0) {
+        return DECLINED;
+    }
+    if ((status = check_script_file(r)) != OK) {
+        return status;
+    }
+    config = wsgi_get_request_config(r, &error);
+    if (config == NULL || config->group == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "mod_wsgi (pid=%d): no daemon process group for %s: %s", (int)getpid(),
+                      r->filename, error ? error : "the request names no process group");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if ((status = check_request_body(r, config, &has_body)) != OK) {
+        return status;
+    }
+    environ = wsgi_build_environ(r, config);
+
+    ex = apr_pcalloc(r->pool, sizeof(*ex));
+    ex->r = r;
+    ex->config = config;
+    ex->group = config->group;
+    ex->sock.fd = -1;
+    ex->sock.timeout = config->group->socket_timeout > 0 ? config->group->socket_timeout
+                                                         : r->server->timeout;
+    ex->has_body = has_body;
+    apr_pool_cleanup_register(r->pool, &ex->sock, close_daemon_cleanup, apr_pool_cleanup_null);
+    return forward_request(ex, environ);
+}
+

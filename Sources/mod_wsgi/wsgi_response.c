@@ -1,0 +1,293 @@
+/* The response half of the handler: read the worker's first frame, apply a RESPONSE_HEAD to the
+ * request, and relay RESPONSE_BODY frames down Apache's output filters until RESPONSE_END. A
+ * response that does not end with RESPONSE_END complete is never passed off as complete: the
+ * client connection is aborted instead. */
+#include <string.h>
+#include <unistd.h>
+
+#include "httpd.h"
+#include "apr_date.h"
+#include "apr_lib.h"
+#include "apr_strings.h"
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "util_filter.h"
+
+#include "wsgi_daemon_socket.h"
+#include "wsgi_exchange.h"
+
+APLOG_USE_MODULE(wsgi);
+
+/* What reading one frame from the worker gave. */
+typedef enum { FRAME_READ, FRAME_EOF, FRAME_TIMEOUT, FRAME_IO_ERROR, FRAME_INVALID } frame_result;
+
+/* A reason sent by the worker, made safe for one log line. */
+static const char *printable(apr_pool_t *pool, const unsigned char *text, apr_size_t length)
+{
+    char *out, *p;
+
+    if (length == 0) {
+        return "";
+    }
+    out = apr_pstrmemdup(pool, (const char *)text, length);
+    for (p = out; *p; p++) {
+        if (!apr_isprint(*p)) {
+            *p = '?';
+        }
+    }
+    return out;
+}
+
+static frame_result read_frame(wsgi_exchange *ex, apr_status_t *rv, wsgi_wire_error *error)
+{
+    unsigned char header[WSGI_FRAME_HEADER_SIZE];
+
+    *error = WSGI_WIRE_OK;
+    *rv = wsgi_daemon_read(&ex->sock, header, sizeof(header));
+    if (*rv == APR_SUCCESS) {
+        *error = wsgi_wire_parse_frame_header(header, &ex->frame);
+        if (*error == WSGI_WIRE_OK && !wsgi_wire_is_response_type(ex->frame.type)) {
+            *error = WSGI_WIRE_UNEXPECTED_FRAME;
+        }
+        if (*error != WSGI_WIRE_OK) {
+            return FRAME_INVALID;
+        }
+        if (ex->frame.length > ex->payload_capacity) {
+            /* Checked against the type's maximum above, so this is bounded (1 MiB). */
+            ex->payload_capacity = ex->frame.length > 16384 ? ex->frame.length : 16384;
+            ex->payload = apr_palloc(ex->r->pool, ex->payload_capacity);
+        }
+        *rv = wsgi_daemon_read(&ex->sock, ex->payload, ex->frame.length);
+    }
+    if (*rv == APR_SUCCESS) {
+        /* A head is decoded by its user, with the group's header-buffer-size. */
+        *error = ex->frame.type == WSGI_FRAME_RESPONSE_HEAD
+                     ? WSGI_WIRE_OK
+                     : wsgi_wire_check_response_payload(ex->frame.type, ex->payload,
+                                                        ex->frame.length, ex->r->pool);
+        return *error == WSGI_WIRE_OK ? FRAME_READ : FRAME_INVALID;
+    }
+    if (*rv == APR_EOF) {
+        return FRAME_EOF;
+    }
+    return APR_STATUS_IS_TIMEUP(*rv) ? FRAME_TIMEOUT : FRAME_IO_ERROR;
+}
+
+/* Reads the first response frame; anything but a frame read is logged and mapped to a status. */
+int wsgi_read_first_frame(wsgi_exchange *ex)
+{
+    apr_status_t rv;
+    wsgi_wire_error error;
+
+    switch (read_frame(ex, &rv, &error)) {
+    case FRAME_READ:
+        return OK;
+    case FRAME_EOF:
+        wsgi_log_failure(ex, 0, "truncated or oversized response headers received from "
+                         "daemon process: it closed the connection before the response head");
+        return HTTP_BAD_GATEWAY;
+    case FRAME_TIMEOUT:
+        wsgi_log_failure(ex, rv, "timeout when reading response headers from daemon process");
+        return HTTP_GATEWAY_TIME_OUT;
+    case FRAME_IO_ERROR:
+        wsgi_log_failure(ex, rv, "error reading response headers from daemon process");
+        return HTTP_BAD_GATEWAY;
+    default:
+        wsgi_log_failure(ex, 0, "invalid response from daemon process: %s frame rejected: "
+                         "%s", wsgi_wire_type_name(ex->frame.type), wsgi_wire_error_text(error));
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+}
+
+/* The status for a control frame other than the retryable ones. */
+int wsgi_control_frame_status(wsgi_exchange *ex)
+{
+    const char *reason = printable(ex->r->pool, ex->payload, ex->frame.length);
+
+    switch (ex->frame.type) {
+    case WSGI_FRAME_QUEUE_TIMEOUT:
+        wsgi_log_failure(ex, 0, "queue timeout expired before the daemon process could start "
+                         "the request");
+        return HTTP_GATEWAY_TIME_OUT;
+    case WSGI_FRAME_REQUEST_TIMEOUT:
+        wsgi_log_failure(ex, 0, "request timeout expired in the daemon process before the "
+                         "response started");
+        return HTTP_GATEWAY_TIME_OUT;
+    case WSGI_FRAME_APP_LOAD_FAILED:
+        wsgi_log_failure(ex, 0, "daemon process failed to load the WSGI application: %s", reason);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    case WSGI_FRAME_ERROR:
+        wsgi_log_failure(ex, 0, "daemon process reported a protocol error: %s", reason);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    default:
+        wsgi_log_failure(ex, 0, "invalid response from daemon process: unexpected %s frame "
+                         "before the response head", wsgi_wire_type_name(ex->frame.type));
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+}
+
+/* Applies a validated head to r like mod_wsgi's CGI-style header rules. */
+static void apply_head(request_rec *r, const wsgi_response_head *head)
+{
+    unsigned int i;
+
+    r->status = head->status;
+    r->status_line = *head->reason ? apr_psprintf(r->pool, "%d %s", head->status, head->reason)
+                                   : NULL;
+    for (i = 0; i < head->header_count; i++) {
+        const char *name = head->headers[i].name;
+        const char *value = head->headers[i].value;
+        apr_time_t mtime;
+
+        if (strcasecmp(name, "Content-Type") == 0) {
+            ap_set_content_type(r, value);
+        }
+        else if (strcasecmp(name, "Content-Length") == 0 || strcasecmp(name, "Location") == 0
+                 || strcasecmp(name, "Content-Range") == 0) {
+            apr_table_setn(r->headers_out, name, value);
+        }
+        else if (strcasecmp(name, "Last-Modified") == 0
+                 && (mtime = apr_date_parse_http(value)) != APR_DATE_BAD) {
+            ap_update_mtime(r, mtime);
+            ap_set_last_modified(r);
+        }
+        else if (strcasecmp(name, "Set-Cookie") == 0
+                 || strcasecmp(name, "WWW-Authenticate") == 0) {
+            apr_table_addn(r->headers_out, name, value);   /* must stay separate lines */
+        }
+        else {
+            apr_table_mergen(r->headers_out, name, value);
+        }
+    }
+}
+
+/* Ends a broken response so the client cannot take it for a complete one: as mod_proxy does,
+ * a 502 error bucket makes the HTTP filters skip the last chunk and close the connection. */
+static int abort_client(wsgi_exchange *ex, apr_bucket_brigade *bb)
+{
+    request_rec *r = ex->r;
+    conn_rec *c = r->connection;
+
+    r->no_cache = 1;
+    c->keepalive = AP_CONN_CLOSE;
+    apr_brigade_cleanup(bb);
+    APR_BRIGADE_INSERT_TAIL(bb, ap_bucket_error_create(HTTP_BAD_GATEWAY, NULL, r->pool,
+                                                       c->bucket_alloc));
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(c->bucket_alloc));
+    ap_pass_brigade(r->output_filters, bb);
+    apr_brigade_cleanup(bb);
+    return OK;
+}
+
+/* Logs why the body stopped and aborts the client. */
+static int body_failed(wsgi_exchange *ex, apr_bucket_brigade *bb, frame_result result,
+                       apr_status_t rv, wsgi_wire_error error)
+{
+    switch (result) {
+    case FRAME_EOF:
+        wsgi_log_failure(ex, 0, "daemon process closed the connection before the response "
+                         "was complete; aborting the client connection");
+        break;
+    case FRAME_TIMEOUT:
+        wsgi_log_failure(ex, rv, "timeout reading the response body from daemon process; "
+                         "aborting the client connection");
+        break;
+    case FRAME_IO_ERROR:
+        wsgi_log_failure(ex, rv, "error reading the response body from daemon process; "
+                         "aborting the client connection");
+        break;
+    default:
+        wsgi_log_failure(ex, 0, "invalid response body from daemon process: %s frame "
+                         "rejected: %s; aborting the client connection",
+                         wsgi_wire_type_name(ex->frame.type),
+                         error == WSGI_WIRE_OK ? "not allowed after the response head"
+                                               : wsgi_wire_error_text(error));
+        break;
+    }
+    return abort_client(ex, bb);
+}
+
+/* Passes body frames down the filters, flushing only when the worker has nothing more ready. */
+static int relay_body(wsgi_exchange *ex)
+{
+    request_rec *r = ex->r;
+    conn_rec *c = r->connection;
+    apr_bucket_brigade *bb = apr_brigade_create(r->pool, c->bucket_alloc);
+
+    for (;;) {
+        apr_status_t rv;
+        wsgi_wire_error error;
+        frame_result result = read_frame(ex, &rv, &error);
+        int aborted = 0;
+
+        if (result != FRAME_READ) {
+            return body_failed(ex, bb, result, rv, error);
+        }
+        if (ex->frame.type == WSGI_FRAME_RESPONSE_END) {
+            wsgi_wire_parse_response_end(ex->payload, ex->frame.length, &aborted);
+            if (aborted) {
+                wsgi_log_failure(ex, 0, "daemon process aborted the response before it was "
+                                 "complete; aborting the client connection");
+                return abort_client(ex, bb);
+            }
+            APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(c->bucket_alloc));
+            rv = ap_pass_brigade(r->output_filters, bb);
+            apr_brigade_cleanup(bb);
+            return OK;
+        }
+        if (ex->frame.type != WSGI_FRAME_RESPONSE_BODY) {
+            return body_failed(ex, bb, FRAME_INVALID, 0, WSGI_WIRE_OK);
+        }
+        /* Transient: filters that keep the data set it aside, so the buffer can be reused. */
+        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_transient_create((const char *)ex->payload,
+                                                                ex->frame.length,
+                                                                c->bucket_alloc));
+        if (!wsgi_daemon_readable_now(&ex->sock)) {
+            APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_flush_create(c->bucket_alloc));
+        }
+        rv = ap_pass_brigade(r->output_filters, bb);
+        apr_brigade_cleanup(bb);
+        if (rv != APR_SUCCESS || c->aborted) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r,
+                          "mod_wsgi (pid=%d): client went away while the response from process "
+                          "group '%s' was being sent", (int)getpid(), ex->group->name);
+            return OK;
+        }
+    }
+}
+
+/* A header that would let the worker decide the message framing (PEP 3333 forbids
+ * hop-by-hop headers; with Transfer-Encoding, Apache would not chunk the body). */
+static const char *framing_header(const wsgi_response_head *head)
+{
+    unsigned int i;
+    for (i = 0; i < head->header_count; i++) {
+        if (strcasecmp(head->headers[i].name, "Transfer-Encoding") == 0) {
+            return head->headers[i].name;
+        }
+    }
+    return NULL;
+}
+
+int wsgi_relay_response(wsgi_exchange *ex)
+{
+    const char *error_header;
+    wsgi_response_head head;
+    wsgi_wire_error error = wsgi_wire_parse_response_head(ex->payload, ex->frame.length,
+                                                          ex->group->header_buffer_size,
+                                                          ex->r->pool, &head);
+    if (error != WSGI_WIRE_OK) {
+        wsgi_log_failure(ex, 0, "invalid response headers from daemon process: %s",
+                         wsgi_wire_error_text(error));
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if ((error_header = framing_header(&head)) != NULL) {
+        wsgi_log_failure(ex, 0, "invalid response headers from daemon process: %s is a "
+                         "hop-by-hop header; Apache frames the response itself", error_header);
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    apply_head(ex->r, &head);
+    return relay_body(ex);
+}
+

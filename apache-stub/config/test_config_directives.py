@@ -1,0 +1,123 @@
+"""WSGI* directives checked by a real `apache2 -t`: good configs pass, bad ones fail with an
+error that names the cause."""
+import pytest
+
+from config_apache_server import GOOD_GROUP, REPO, requires_module
+
+pytestmark = requires_module
+
+
+# ---- configtest: errors name the cause ----
+
+@pytest.mark.parametrize("body, expected", [
+    ("WSGIDaemonProcess g bogus-option=1",
+     "WSGIDaemonProcess g: unknown option 'bogus-option'"),
+    ("WSGIDaemonProcess g processes",
+     "'processes' is not of the form name=value"),
+    ("WSGIDaemonProcess g threads=many",
+     "bad value 'many' for option 'threads'"),
+    ("WSGIDaemonProcess g processes=0",
+     "bad value '0' for option 'processes': it must be a whole number of at least 1"),
+    ("WSGIDaemonProcess g cpu-priority=30",
+     "bad value '30' for option 'cpu-priority': it must be a whole number from -20 to 20"),
+    ("WSGIDaemonProcess g header-buffer-size=100",
+     "bad value '100' for option 'header-buffer-size': it must be 0 or a whole number of at least 8192"),
+    ("WSGIDaemonProcess g home=relative/dir",
+     "bad value 'relative/dir' for option 'home': it must be an absolute path"),
+    ("WSGIDaemonProcess g umask=999",
+     "bad value '999' for option 'umask'"),
+    ("WSGIDaemonProcess g server-metrics=maybe",
+     "bad value 'maybe' for option 'server-metrics': it must be On or Off"),
+    ("WSGIDaemonProcess g user=root",
+     "bad value 'root' for option 'user': it would run WSGI code as root, which is not allowed"),
+    ("WSGIDaemonProcess g user=#0",
+     "bad value '#0' for option 'user': it would run WSGI code as root"),
+    ("WSGIDaemonProcess g user=no-such-user-xyz",
+     "bad value 'no-such-user-xyz' for option 'user': it names no user on this system"),
+    ("WSGIDaemonProcess g group=no-such-group-xyz",
+     "bad value 'no-such-group-xyz' for option 'group': it names no group on this system"),
+    ("WSGIDaemonProcess g threads=2 threads=3",
+     "option 'threads' is given twice"),
+    ("WSGIDaemonProcess g script-user=www-data script-group=www-data",
+     "script-user and script-group cannot both be given"),
+    ("WSGIDaemonProcess g\nWSGIDaemonProcess g threads=4",
+     "WSGIDaemonProcess 'g' is already defined: group names must be unique"),
+    ("WSGIScriptAlias /app /srv/app.wsgi process-group=missing",
+     "WSGIScriptAlias: process group 'missing' is not defined"),
+    ("<VirtualHost 127.0.0.1:*>\nServerName a.example\nWSGIDaemonProcess mine\n</VirtualHost>\n"
+     "<VirtualHost 127.0.0.1:*>\nServerName b.example\n"
+     "WSGIScriptAlias /app /srv/app.wsgi process-group=mine\n</VirtualHost>",
+     "WSGIScriptAlias: process group 'mine' belongs to virtual host 'a.example' and cannot be "
+     "used here"),
+    ("WSGIDaemonProcess g\nWSGIScriptAlias /app /srv/app.wsgi process-group=g colour=blue",
+     "WSGIScriptAlias: unknown option 'colour'"),
+    ("WSGIDaemonProcess g\nWSGIScriptAlias /app /srv/app.wsgi pass-authorization=yes",
+     "bad value 'yes' for option 'pass-authorization'"),
+    ("WSGIScriptAliasMatch ^/(a[ /srv/$1.wsgi",
+     "WSGIScriptAliasMatch: '^/(a[' is not a valid regular expression"),
+    ("WSGIApplicationGroup %{NOPE}",
+     "WSGIApplicationGroup: '%{NOPE}' is not a known form"),
+    ("<VirtualHost 127.0.0.1:*>\nWSGISocketPrefix /tmp/x\n</VirtualHost>",
+     "WSGISocketPrefix cannot occur within <VirtualHost> section"),
+    ("<Location /x>\nWSGIDaemonProcess g\n</Location>",
+     "WSGIDaemonProcess not allowed in <Location> context"),
+])
+def test_configtest_rejects_bad_config(server_factory, body, expected):
+    code, output = server_factory(body).configtest()
+    assert code != 0
+    assert expected in output
+
+
+def test_configtest_accepts_full_config(server_factory):
+    body = f"""
+{GOOD_GROUP}
+WSGIDaemonProcess every processes=1 threads=0 user=#33 group=#33 supplementary-groups=www-data,#0 \\
+    umask=0027 home=/tmp lang=en_US.UTF-8 locale=C.UTF-8 python-eggs=/tmp/eggs \\
+    switch-interval=0.005 stack-size=524288 maximum-requests=100 startup-timeout=15 \\
+    shutdown-timeout=5 deadlock-timeout=60 inactivity-timeout=0 request-timeout=60 \\
+    interrupt-timeout=0 graceful-timeout=15 eviction-timeout=0 restart-interval=0 \\
+    connect-timeout=15 socket-timeout=60 queue-timeout=45 listen-backlog=100 \\
+    display-name='(wsgi:every)' send-buffer-size=0 receive-buffer-size=1024 \\
+    header-buffer-size=0 response-buffer-size=0 response-socket-timeout=0 \\
+    response-flush-delay=5 socket-user=www-data script-user=www-data cpu-time-limit=0 \\
+    cpu-priority=-5 memory-limit=0 virtual-memory-limit=0 server-metrics=Off python-path=''
+WSGISocketPrefix run/wsgi
+WSGIPythonHome /usr
+WSGIPythonPath /srv/a:/srv/b
+WSGIProcessGroup example
+WSGIApplicationGroup %{{GLOBAL}}
+WSGICallableObject app
+WSGIPassAuthorization On
+WSGIChunkedRequest On
+WSGIScriptAlias / /srv/app.wsgi process-group=example application-group=%{{GLOBAL}}
+WSGIScriptAliasMatch ^/m/([^/]+) /srv/$1.wsgi process-group=%{{ENV:GROUP}} callable-object=app
+<Location /other>
+WSGIProcessGroup every
+WSGIApplicationGroup %{{ENV:APP}}
+</Location>
+<VirtualHost 127.0.0.1:*>
+ServerName site.example
+WSGIDaemonProcess site
+</VirtualHost>
+<VirtualHost 127.0.0.1:*>
+ServerName site.example
+WSGIScriptAlias /site /srv/site.wsgi process-group=site
+</VirtualHost>
+"""
+    code, output = server_factory(body).configtest()
+    assert code == 0, output
+    assert "Syntax OK" in output
+
+
+
+# ---- the Debian sample ----
+
+def test_debian_sample_conf_is_valid_with_every_setting_enabled(server_factory):
+    sample = (REPO / "etc" / "debian" / "wsgi.conf").read_text()
+    enabled = "\n".join(line.replace("#WSGI", "WSGI", 1) if line.strip().startswith("#WSGI")
+                        else line for line in sample.splitlines())
+    assert enabled.count("\n    WSGI") >= 5
+    code, output = server_factory(enabled).configtest()
+    assert code == 0, output
+    assert (REPO / "etc" / "debian" / "wsgi.load").read_text() == "LoadModule wsgi_module @MODULE@\n"
+

@@ -1,0 +1,44 @@
+/* The test double of wsgi_config.c: the request config comes from the test. */
+#include "apr_strings.h"
+
+#include "stub_httpd.h"
+
+static wsgi_request_config *next_config;
+static const char *next_error;
+
+void stub_config_set(wsgi_request_config *config, const char *error)
+{
+    next_config = config;
+    next_error = error;
+}
+
+wsgi_request_config *wsgi_get_request_config(request_rec *r, const char **error)
+{
+    if (next_config == NULL) {
+        *error = next_error;
+    }
+    return next_config;
+}
+
+wsgi_request_config *stub_config_new(apr_pool_t *pool, const char *socket_path)
+{
+    wsgi_request_config *config = apr_pcalloc(pool, sizeof(*config));
+    wsgi_daemon_group *group = apr_pcalloc(pool, sizeof(*group));
+
+    group->name = "testgroup";
+    group->id = 1;
+    group->socket_path = apr_pstrdup(pool, socket_path);
+    group->processes = 1;
+    group->threads = 5;
+    group->connect_timeout = apr_time_from_msec(300);
+    group->socket_timeout = apr_time_from_msec(2000);
+    group->queue_timeout = apr_time_from_sec(45);
+    group->header_buffer_size = 32768;
+    config->process_group = group->name;
+    config->application_group = "";
+    config->callable_object = "application";
+    config->pass_authorization = 0;
+    config->chunked_request = 0;
+    config->group = group;
+    return config;
+}
