@@ -1,0 +1,83 @@
+// Decoding what a worker sent, for tests and tools (the module's C code does the same in production).
+
+public struct DecodedResponse: Equatable, Sendable {
+    public var status: Int = 0
+    public var reason: String = ""
+    public var headers: [[String]] = []
+    public var body: [UInt8] = []
+    /// nil when no RESPONSE_END arrived, else whether it said "aborted".
+    public var aborted: Bool?
+    /// A control frame sent instead of a head, with its message.
+    public var control: FrameType?
+    public var controlMessage: String = ""
+
+    public init() {}
+
+    /// Decodes a whole response byte stream (everything the worker wrote before closing).
+    public static func decode(_ bytes: [UInt8]) throws -> DecodedResponse {
+        var response = DecodedResponse()
+        var offset = 0
+        try bytes.withUnsafeBytes { all in
+            while offset < all.count {
+                guard all.count - offset >= frameHeaderSize else { throw WireProtocolError.truncatedHead("a frame header") }
+                let header = try FrameHeader.decode(UnsafeRawBufferPointer(rebasing: all[offset..<offset + frameHeaderSize]))
+                offset += frameHeaderSize
+                guard all.count - offset >= header.length else { throw WireProtocolError.truncatedHead("a frame payload") }
+                let payload = UnsafeRawBufferPointer(rebasing: all[offset..<offset + header.length])
+                offset += header.length
+                switch header.type {
+                case .responseHead: try response.decodeHead(payload)
+                case .responseBody: response.body.append(contentsOf: payload)
+                case .responseEnd:
+                    guard payload.count == 1 else { throw WireProtocolError.badEndOutcome(payload.first ?? 0) }
+                    guard payload[0] <= 1 else { throw WireProtocolError.badEndOutcome(payload[0]) }
+                    response.aborted = payload[0] == 1
+                case .requestHead, .requestBody, .requestEnd, .requestAbort:
+                    throw WireProtocolError.unexpectedFrame(expected: "a response frame", got: header.type.name)
+                default:
+                    response.control = header.type
+                    response.controlMessage = String(decoding: payload, as: UTF8.self)
+                }
+            }
+        }
+        return response
+    }
+
+    private mutating func decodeHead(_ payload: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        func take(_ count: Int) throws -> UnsafeRawBufferPointer {
+            guard payload.count - offset >= count else { throw WireProtocolError.truncatedHead("a response head field") }
+            defer { offset += count }
+            return UnsafeRawBufferPointer(rebasing: payload[offset..<offset + count])
+        }
+        let version = try take(2).loadLittleEndianUInt16(at: 0)
+        guard version == wireProtocolVersion else { throw WireProtocolError.versionMismatch(version) }
+        status = Int(try take(2).loadLittleEndianUInt16(at: 0))
+        let reasonLength = Int(try take(2).loadLittleEndianUInt16(at: 0))
+        let reasonBytes = try take(reasonLength)
+        guard status >= 100 && status <= 999 else { throw WireProtocolError.badStatus(status) }
+        guard !reasonBytes.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
+            throw WireProtocolError.badReasonPhrase("contains CR, LF or NUL")
+        }
+        reason = String(decoding: reasonBytes, as: UTF8.self)
+        let count = Int(try take(2).loadLittleEndianUInt16(at: 0))
+        guard count <= maximumResponseHeaders else { throw WireProtocolError.tooManyHeaders(count) }
+        for _ in 0..<count {
+            let nameLength = Int(try take(2).loadLittleEndianUInt16(at: 0))
+            let nameBytes = try take(nameLength)
+            let name = String(decoding: nameBytes, as: UTF8.self)
+            guard nameLength >= 1, nameBytes.allSatisfy(isTokenByte) else { throw WireProtocolError.badHeaderName(name) }
+            let valueLength = Int(try take(4).loadLittleEndianUInt32(at: 0))
+            let valueBytes = try take(valueLength)
+            guard !valueBytes.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
+                throw WireProtocolError.badHeaderValue(name: name)
+            }
+            guard nameLength + 2 + valueLength <= maximumHeaderLine else {
+                throw WireProtocolError.headerTooLong(name: name, length: nameLength + 2 + valueLength)
+            }
+            let value = String(decoding: valueBytes, as: UTF8.self)
+            headers.append([name, value])
+        }
+        guard offset == payload.count else { throw WireProtocolError.trailingBytes(payload.count - offset) }
+    }
+}
