@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A group's listening Unix socket. The supervisor holds it for the whole Apache generation and
+/// every worker inherits it, so connections wait in the backlog while a worker restarts.
+struct ListeningSocket {
+    let path: String
+    let fd: Int32
+
+    /// Why a socket could not be set up; always names the path.
+    struct SetupError: Error, CustomStringConvertible {
+        let path: String
+        let reason: String
+        var description: String { "cannot create listening socket \(path): \(reason)" }
+    }
+
+    /// Binds `path` (mode 0600, owned by `owner` when we are root so only Apache's children
+    /// can connect) and listens with `backlog`. A stale socket file left by a crash is replaced;
+    /// any other kind of file at `path` is an error, never deleted.
+    static func create(path: String, backlog: Int, owner: (uid: UInt32, gid: UInt32)) throws(SetupError) -> ListeningSocket {
+        func fail(_ error: SystemError) -> SetupError { SetupError(path: path, reason: error.description) }
+
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard path.utf8.count < capacity else {
+            throw SetupError(path: path, reason: "path is \(path.utf8.count) bytes, the limit is \(capacity - 1)")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+        }
+
+        try removeStaleSocket(at: path)
+
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw fail(SystemError("socket")) }
+        var ok = false
+        defer { if !ok { close(fd) } }
+
+        // umask 0077 around bind: the file never exists with looser permissions, not even briefly.
+        let previousMask = umask(0o077)
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        let bindErrno = errno
+        umask(previousMask)
+        guard bound == 0 else { throw fail(SystemError("bind", code: bindErrno)) }
+        var bindOK = false
+        defer { if !bindOK { unlink(path) } }
+
+        guard listen(fd, Int32(clamping: max(backlog, 1))) == 0 else { throw fail(SystemError("listen")) }
+        // Only root can give the file away; otherwise we already are Apache's user.
+        if geteuid() == 0 {
+            guard chown(path, owner.uid, owner.gid) == 0 else {
+                throw fail(SystemError("chown to \(owner.uid):\(owner.gid)"))
+            }
+        }
+        guard chmod(path, 0o600) == 0 else { throw fail(SystemError("chmod 0600")) }
+
+        bindOK = true
+        ok = true
+        return ListeningSocket(path: path, fd: fd)
+    }
+
+    private static func removeStaleSocket(at path: String) throws(SetupError) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            if errno == ENOENT { return }
+            throw SetupError(path: path, reason: SystemError("lstat").description)
+        }
+        guard info.st_mode & S_IFMT == S_IFSOCK else {
+            throw SetupError(path: path, reason: "a file that is not a socket is in the way; not removing it")
+        }
+        guard unlink(path) == 0 else { throw SetupError(path: path, reason: SystemError("unlink stale socket").description) }
+    }
+
+    /// Closes our descriptor and removes the file, so no socket outlives the generation.
+    func closeAndRemove() {
+        close(fd)
+        unlink(path)
+    }
+}
