@@ -1,0 +1,139 @@
+/* mod_wsgi.Log: a text stream that turns writes into error-log lines (sys.stdout, sys.stderr and
+   wsgi.errors). A partial line waits for its newline, a flush() or the stream's end. */
+#include "shim_internal.h"
+#include <string.h>
+
+typedef struct {
+    PyObject_HEAD
+    int level;
+    PyObject *remote;   /* str or NULL */
+    char *pending;      /* the partial line */
+    Py_ssize_t pending_length, pending_capacity;
+} LogObject;
+
+static void emit(LogObject *self, const char *text, Py_ssize_t length) {
+    const char *remote = NULL;
+    Py_ssize_t remote_length = 0;
+    if (self->remote != NULL) remote = PyUnicode_AsUTF8AndSize(self->remote, &remote_length);
+    if (remote == NULL) PyErr_Clear();
+    swpy_cb.log_line(self->level, remote, remote_length, text, length);
+}
+
+static int keep_partial(LogObject *self, const char *text, Py_ssize_t length) {
+    if (self->pending_length + length > self->pending_capacity) {
+        Py_ssize_t capacity = self->pending_capacity ? self->pending_capacity : 256;
+        while (capacity < self->pending_length + length) capacity *= 2;
+        char *grown = PyMem_Realloc(self->pending, (size_t)capacity);
+        if (grown == NULL) { PyErr_NoMemory(); return -1; }
+        self->pending = grown;
+        self->pending_capacity = capacity;
+    }
+    memcpy(self->pending + self->pending_length, text, (size_t)length);
+    self->pending_length += length;
+    return 0;
+}
+
+static void flush_partial(LogObject *self) {
+    if (self->pending_length > 0) {
+        emit(self, self->pending, self->pending_length);
+        self->pending_length = 0;
+    }
+}
+
+static int write_text(LogObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) {
+        PyErr_Format(PyExc_TypeError, "write() argument must be str, not %.100s", Py_TYPE(text)->tp_name);
+        return -1;
+    }
+    Py_ssize_t length;
+    const char *data = PyUnicode_AsUTF8AndSize(text, &length);
+    if (data == NULL) return -1;
+    const char *end = data + length;
+    while (data < end) {
+        const char *newline = memchr(data, '\n', (size_t)(end - data));
+        if (newline == NULL) return keep_partial(self, data, end - data);
+        if (self->pending_length > 0) {
+            if (keep_partial(self, data, newline - data) != 0) return -1;
+            flush_partial(self);
+        } else {
+            emit(self, data, newline - data);
+        }
+        data = newline + 1;
+    }
+    return 0;
+}
+
+static PyObject *log_write(LogObject *self, PyObject *text) {
+    if (write_text(self, text) != 0) return NULL;
+    return PyLong_FromSsize_t(PyUnicode_GET_LENGTH(text));
+}
+
+static PyObject *log_writelines(LogObject *self, PyObject *lines) {
+    PyObject *iterator = PyObject_GetIter(lines);
+    if (iterator == NULL) return NULL;
+    PyObject *item;
+    while ((item = PyIter_Next(iterator)) != NULL) {
+        int rc = write_text(self, item);
+        Py_DECREF(item);
+        if (rc != 0) { Py_DECREF(iterator); return NULL; }
+    }
+    Py_DECREF(iterator);
+    if (PyErr_Occurred()) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyObject *log_flush(LogObject *self, PyObject *unused) { flush_partial(self); Py_RETURN_NONE; }
+static PyObject *log_false(PyObject *self, PyObject *unused) { Py_RETURN_FALSE; }
+static PyObject *log_true(PyObject *self, PyObject *unused) { Py_RETURN_TRUE; }
+static PyObject *log_close(LogObject *self, PyObject *unused) { flush_partial(self); Py_RETURN_NONE; }
+static PyObject *log_closed(PyObject *self, void *unused) { Py_RETURN_FALSE; }
+static PyObject *log_encoding(PyObject *self, void *unused) { return PyUnicode_FromString("utf-8"); }
+static PyObject *log_errors(PyObject *self, void *unused) { return PyUnicode_FromString("backslashreplace"); }
+
+static void log_dealloc(LogObject *self) {
+    if (self->pending_length > 0 && swpy_cb.log_line != NULL) flush_partial(self);
+    PyMem_Free(self->pending);
+    Py_XDECREF(self->remote);
+    PyObject_Free(self);
+}
+
+static PyMethodDef log_methods[] = {
+    {"write", (PyCFunction)log_write, METH_O, "Write text; each complete line goes to the error log."},
+    {"writelines", (PyCFunction)log_writelines, METH_O, "Write each string of an iterable."},
+    {"flush", (PyCFunction)log_flush, METH_NOARGS, "Log a pending partial line."},
+    {"close", (PyCFunction)log_close, METH_NOARGS, "Flush; the log itself stays open."},
+    {"isatty", log_false, METH_NOARGS, NULL},
+    {"readable", log_false, METH_NOARGS, NULL},
+    {"seekable", log_false, METH_NOARGS, NULL},
+    {"writable", log_true, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef log_getset[] = {
+    {"closed", log_closed, NULL, NULL, NULL},
+    {"encoding", log_encoding, NULL, NULL, NULL},
+    {"errors", log_errors, NULL, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+PyTypeObject swpy_LogType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "mod_wsgi.Log",
+    .tp_basicsize = sizeof(LogObject),
+    .tp_dealloc = (destructor)log_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "A text stream writing lines to the Apache error log.",
+    .tp_methods = log_methods,
+    .tp_getset = log_getset,
+};
+
+PyObject *swpy_log_new(int level, PyObject *remote) {
+    LogObject *self = PyObject_New(LogObject, &swpy_LogType);
+    if (self == NULL) return NULL;
+    self->level = level;
+    Py_XINCREF(remote);
+    self->remote = remote;
+    self->pending = NULL;
+    self->pending_length = self->pending_capacity = 0;
+    return (PyObject *)self;
+}

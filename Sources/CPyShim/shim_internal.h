@@ -1,0 +1,21 @@
+/* Shared between the shim's C files; not part of the Swift-visible API. */
+#ifndef MOD_WSGI_SWIFT_SHIM_INTERNAL_H
+#define MOD_WSGI_SWIFT_SHIM_INTERNAL_H
+#include "include/CPyShim.h"
+
+extern swpy_callbacks swpy_cb;
+
+typedef struct {
+    PyObject_HEAD
+    void *ctx;   /* the Swift request; NULL once the request has completed */
+} swpy_RequestHandle;
+
+extern PyTypeObject swpy_RequestHandleType;
+extern PyTypeObject swpy_InputType;
+extern PyTypeObject swpy_LogType;
+
+/* The live context of a handle, or NULL with RuntimeError set. */
+void *swpy_handle_context(PyObject *handle, const char *what);
+
+int swpy_ready_types(void);
+#endif

@@ -1,0 +1,121 @@
+// One connection, one request: read and check the head, apply queue-timeout, run the
+// application, drain what is left of the request body, close. Bad input from the peer is logged
+// and answered with an ERROR frame; it never takes the worker down.
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import PythonHost
+import WireProtocol
+
+struct ConnectionSettings {
+    var groupName: String
+    var socketTimeout: Int
+    var queueTimeout: Int
+}
+
+final class ConnectionHandler {
+    private let request: WSGIRequest
+    private let settings: ConnectionSettings
+    private let control: WorkerControl
+    private var decoder = RequestHeadDecoder()
+    private var output: [UInt8] = []
+    private let logger = Logger(label: "mod_wsgi")
+
+    init(request: WSGIRequest, settings: ConnectionSettings, control: WorkerControl) {
+        self.request = request
+        self.settings = settings
+        self.control = control
+    }
+
+    var connection: FrameConnection { request.connection }
+
+    /// Serves the accepted socket `fd` and closes it.
+    func serve(fd: Int32) -> RequestOutcome {
+        connection.attach(fd: fd, timeoutSeconds: settings.socketTimeout)
+        defer { connection.close() }
+        var times = RequestTimes()
+        times.daemonStart = currentMicroseconds()
+
+        let payload: UnsafeRawBufferPointer
+        do {
+            let frame = try connection.readFrame()
+            guard frame.header.type == .requestHead else {
+                throw WireProtocolError.unexpectedFrame(expected: "REQUEST_HEAD", got: frame.header.type.name)
+            }
+            try decoder.decode(frame.payload)
+            payload = frame.payload
+        } catch let error as WireProtocolError {
+            return reject(error)
+        } catch {
+            return reject(.connectionClosed("\(error)"))
+        }
+        times.requestStart = decoder.integer(id: EnvironKeys.requestStartMicros, in: payload) ?? 0
+        times.queueStart = decoder.integer(id: EnvironKeys.queueStartMicros, in: payload) ?? 0
+
+        if control.stopping.load(ordering: .relaxed) {
+            return answer(.shuttingDown)
+        }
+        let queueTimeout = decoder.integer(id: EnvironKeys.queueTimeout, in: payload) ?? Int64(settings.queueTimeout)
+        if queueTimeout > 0 && times.queueStart > 0 && times.daemonStart - times.queueStart > queueTimeout * 1_000_000 {
+            logger.info("Queue timeout expired for WSGI daemon process '\(settings.groupName)'.")
+            return answer(.queueTimeout)
+        }
+        let outcome = request.run(head: decoder, payload: payload, times: times)
+        if case .connectionFailed = outcome { return outcome }
+        if !request.bodyComplete { drainBody() }
+        return outcome
+    }
+
+    /// Sends one control frame instead of a response, then consumes the request body.
+    private func answer(_ type: FrameType) -> RequestOutcome {
+        output.removeAll(keepingCapacity: true)
+        FrameEncoder.appendControl(type, to: &output)
+        do {
+            try connection.send(output)
+        } catch {
+            return .connectionFailed("\(error)")
+        }
+        drainBody()
+        return .completed
+    }
+
+    /// A malformed or unexpected head: log why, tell the peer, close.
+    private func reject(_ error: WireProtocolError) -> RequestOutcome {
+        switch error {
+        case .connectionClosed, .timedOut, .io:
+            logger.error("Failed to read a request for WSGI daemon process '\(settings.groupName)': \(error).")
+            return .connectionFailed("\(error)")
+        default:
+            logger.error("Rejected a malformed request for WSGI daemon process '\(settings.groupName)': \(error).")
+            output.removeAll(keepingCapacity: true)
+            FrameEncoder.appendControl(.error, message: "\(error)", to: &output)
+            try? connection.send(output)
+            return .connectionFailed("\(error)")
+        }
+    }
+
+    /// Reads and discards the rest of the request body (the module sends it all before it reads
+    /// the response), bounded by the socket timeout.
+    private func drainBody() {
+        do {
+            while true {
+                let frame = try connection.readFrame()
+                switch frame.header.type {
+                case .requestBody: continue
+                case .requestEnd, .requestAbort: return
+                default:
+                    throw WireProtocolError.unexpectedFrame(expected: "REQUEST_BODY or REQUEST_END", got: frame.header.type.name)
+                }
+            }
+        } catch {
+            logger.debug("Stopped reading the rest of a request body: \(error).")
+        }
+    }
+}
+
+func currentMicroseconds() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
+}

@@ -1,0 +1,99 @@
+// Turning the freshly spawned (root) process into the group's worker before Python starts:
+// locale, identity, working directory, umask, parent-death signal, process name.
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSysShim
+import WireProtocol
+
+struct ProcessIdentity {
+    var uid: uid_t
+    var gid: gid_t
+    var userName: String?
+}
+
+enum ProcessSetup {
+    /// lang= and locale= (LANG, LC_ALL + setlocale). Returns a warning to log, if any.
+    static func applyLocale(group: DaemonGroupConfig) -> String? {
+        if let lang = group.lang { setenv("LANG", lang, 1) }
+        guard let locale = group.locale else { return nil }
+        setenv("LC_ALL", locale, 1)
+        if setlocale(LC_ALL, locale) == nil {
+            return "Unsupported locale setting '\(locale)' specified for daemon process group '\(group.name)'."
+        }
+        return nil
+    }
+
+    /// Who the worker runs as: the group's user=/group=, else Apache's User/Group. Never root.
+    static func identity(config: SupervisorConfig, group: DaemonGroupConfig) throws -> ProcessIdentity {
+        let uid = group.uid ?? config.apacheUID
+        let gid = group.gid ?? config.apacheGID
+        if geteuid() == 0 && uid == 0 {
+            throw WorkerError.setup("refusing to run WSGI daemon process group '\(group.name)' as root: configure user= or Apache's User")
+        }
+        return ProcessIdentity(uid: uid, gid: gid, userName: group.userName ?? passwordEntry(uid)?.name)
+    }
+
+    /// setgid, supplementary groups, setuid, then proof that root cannot be regained. A no-op
+    /// when not started as root (tests running as an ordinary user).
+    static func dropPrivileges(to identity: ProcessIdentity, supplementaryGroups: [gid_t]) throws {
+        guard geteuid() == 0 else { return }
+        guard setgid(identity.gid) == 0 else { throw failure("setgid(\(identity.gid))") }
+        if !supplementaryGroups.isEmpty {
+            let groups = [identity.gid] + supplementaryGroups
+            guard setgroups(groups.count, groups) == 0 else { throw failure("setgroups") }
+        } else if let name = identity.userName {
+            guard initgroups(name, identity.gid) == 0 else { throw failure("initgroups(\(name), \(identity.gid))") }
+        } else {
+            var only = [identity.gid]
+            guard setgroups(1, &only) == 0 else { throw failure("setgroups") }
+        }
+        guard setuid(identity.uid) == 0 else { throw failure("setuid(\(identity.uid))") }
+        guard getuid() == identity.uid, geteuid() == identity.uid, getgid() == identity.gid,
+              getegid() == identity.gid else {
+            throw WorkerError.setup("privilege drop did not take: uid=\(getuid()) euid=\(geteuid()) gid=\(getgid()) egid=\(getegid())")
+        }
+        guard setuid(0) != 0 else { throw WorkerError.setup("setuid(0) succeeded after dropping privileges") }
+    }
+
+    /// home= (must work), else the user's home directory when running as another user than Apache.
+    static func changeDirectory(group: DaemonGroupConfig, identity: ProcessIdentity, apacheUID: uid_t) throws -> String? {
+        if let home = group.home {
+            guard chdir(home) == 0 else { throw failure("chdir(\(home))") }
+            return nil
+        }
+        guard identity.uid != apacheUID, let directory = passwordEntry(identity.uid)?.home else { return nil }
+        if chdir(directory) != 0 {
+            return "Unable to change working directory to home directory '\(directory)' for uid \(identity.uid): \(String(cString: strerror(errno)))."
+        }
+        return nil
+    }
+
+    /// Dies with the supervisor: PR_SET_PDEATHSIG after setuid (the kernel clears it on credential
+    /// changes), then a check that the parent did not already go away in between.
+    static func followParent(expectedParent: pid_t) throws {
+        guard sys_set_parent_death_signal(SIGTERM) == 0 else { throw failure("prctl(PR_SET_PDEATHSIG)") }
+        guard getppid() == expectedParent else {
+            throw WorkerError.setup("the supervisor (pid \(expectedParent)) exited during start-up")
+        }
+    }
+
+    /// The short process name `ps -o comm`/`top` show.
+    static func setName(group: DaemonGroupConfig) {
+        var name = group.displayName ?? "(wsgi:\(group.name))"
+        if name == "%{GROUP}" { name = "(wsgi:\(group.name))" }
+        _ = sys_set_process_name(String(name.utf8.prefix(15)) ?? name)
+    }
+
+    static func passwordEntry(_ uid: uid_t) -> (name: String, home: String)? {
+        var entry = passwd()
+        var result: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 16384)
+        guard getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
+        return (String(cString: entry.pw_name), String(cString: entry.pw_dir))
+    }
+
+    private static func failure(_ what: String) -> WorkerError {
+        .setup("\(what) failed: \(String(cString: strerror(errno)))")
+    }
+}

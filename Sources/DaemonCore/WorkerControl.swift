@@ -1,0 +1,102 @@
+// State shared by the worker's threads: why and whether the process is stopping, and counters.
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSysShim
+import Synchronization
+
+/// Why a worker process stops (mod_wsgi's process_stopping reasons).
+enum StopReason: UInt8 {
+    case shutdownSignal = 1
+    case maximumRequests = 2
+    case scriptReload = 3
+    case gracefulSignal = 4
+    case restartInterval = 5
+    case inactivityTimeout = 6
+    case requestTimeout = 7
+    case deadlockTimeout = 8
+
+    var text: String {
+        switch self {
+        case .shutdownSignal: return "shutdown signal"
+        case .maximumRequests: return "maximum requests reached"
+        case .scriptReload: return "script reloaded"
+        case .gracefulSignal: return "graceful restart signal"
+        case .restartInterval: return "restart interval expired"
+        case .inactivityTimeout: return "inactivity timeout expired"
+        case .requestTimeout: return "request timeout expired"
+        case .deadlockTimeout: return "deadlock timeout expired"
+        }
+    }
+}
+
+final class WorkerControl: Sendable {
+    let stopping = Atomic<Bool>(false)
+    let runningThreads = Atomic<Int>(0)
+    let activeRequests = Atomic<Int>(0)
+    let handledRequests = Atomic<Int>(0)
+    /// Readable once stopping: accept loops poll it next to the listening socket.
+    let stopReadFD: Int32
+    private let stopWriteFD: Int32
+    /// Worker threads ask the main thread to stop the process through this pipe (one reason byte).
+    let requestReadFD: Int32
+    private let requestWriteFD: Int32
+    private let requested = Atomic<Bool>(false)
+    /// When each request thread's current request started (microseconds, 0 = idle).
+    let requestStarts: Mutex<[Int64]>
+    /// Each request thread's PyThread ident (0 until the thread has started).
+    let threadIdents: Mutex<[UInt]>
+    /// The last request start or end, for inactivity-timeout.
+    let lastActivity = Atomic<Int64>(0)
+
+    init(threads: Int) throws {
+        requestStarts = Mutex([Int64](repeating: 0, count: max(threads, 1)))
+        threadIdents = Mutex([UInt](repeating: 0, count: max(threads, 1)))
+        lastActivity.store(currentMicroseconds(), ordering: .relaxed)
+        var stopPipe: [Int32] = [-1, -1]
+        var requestPipe: [Int32] = [-1, -1]
+        guard worker_sys_pipe_cloexec(&stopPipe, 0) == 0, worker_sys_pipe_cloexec(&requestPipe, 1) == 0 else {
+            throw WorkerError.setup("pipe2 failed: \(String(cString: strerror(errno)))")
+        }
+        stopReadFD = stopPipe[0]
+        stopWriteFD = stopPipe[1]
+        requestReadFD = requestPipe[0]
+        requestWriteFD = requestPipe[1]
+    }
+
+    func requestStarted(thread: Int) {
+        let now = currentMicroseconds()
+        requestStarts.withLock { $0[thread] = now }
+        lastActivity.store(now, ordering: .relaxed)
+    }
+
+    func requestFinished(thread: Int) {
+        requestStarts.withLock { $0[thread] = 0 }
+        lastActivity.store(currentMicroseconds(), ordering: .relaxed)
+    }
+
+    /// Called by a request thread: asks the main thread to stop the process (first reason wins).
+    func requestStop(_ reason: StopReason) {
+        guard requested.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+        var byte = reason.rawValue
+        _ = write(requestWriteFD, &byte, 1)
+    }
+
+    /// Called by the main thread: accept loops stop taking connections.
+    func beginStopping() {
+        guard stopping.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged else {
+            return
+        }
+        var byte: UInt8 = 1
+        _ = write(stopWriteFD, &byte, 1)
+    }
+}
+
+enum WorkerError: Error, CustomStringConvertible {
+    case setup(String)
+    var description: String {
+        switch self {
+        case .setup(let message): return message
+        }
+    }
+}

@@ -1,0 +1,135 @@
+// A worker process of one daemon group: `mod_wsgi-daemon worker --config F --group G --slot N`,
+// with the group's listening socket on fd 3.
+#if canImport(Glibc)
+import Glibc
+#endif
+import ApacheErrorLog
+import CSysShim
+import Logging
+import PythonHost
+import WireProtocol
+
+public enum WorkerProcess {
+    /// The listening socket the supervisor passes.
+    static let listenFD: Int32 = 3
+
+    public static func run(configPath: String, groupName: String, slot: Int) -> Never {
+        let parent = getppid()
+
+        let config: SupervisorConfig
+        do {
+            config = try SupervisorConfig.load(path: configPath)
+        } catch {
+            ApacheErrorLog.bootstrap(levelName: "warn")
+            failStartup("Cannot read the supervisor config \(configPath): \(error).")
+        }
+        ApacheErrorLog.bootstrap(levelName: config.logLevel)
+        let logger = Logger(label: "mod_wsgi")
+        guard let group = config.group(named: groupName) else {
+            failStartup("Daemon process group '\(groupName)' is not in \(configPath).")
+        }
+
+        if let problem = AcceptLoop.listenerProblem(listenFD) {
+            failStartup("Daemon process '\(group.name)' has no listening socket: \(problem).")
+        }
+        let interpreter: PythonInterpreter
+        do {
+            if let warning = ProcessSetup.applyLocale(group: group) { logger.warning("\(warning)") }
+            let identity = try ProcessSetup.identity(config: config, group: group)
+            logger.info("Starting process '\(group.name)' (slot \(slot)) with uid=\(identity.uid), gid=\(identity.gid) and threads=\(group.threads).")
+            try ProcessSetup.dropPrivileges(to: identity, supplementaryGroups: group.supplementaryGroups)
+            if let warning = try ProcessSetup.changeDirectory(group: group, identity: identity, apacheUID: config.apacheUID) {
+                logger.warning("\(warning)")
+            }
+            if let mask = group.umask { umask(mode_t(mask)) }
+            try ProcessSetup.followParent(expectedParent: parent)
+            ProcessSetup.setName(group: group)
+            interpreter = try PythonInterpreter.start(interpreterSettings(config: config, group: group))
+        } catch {
+            failStartup("Daemon process '\(group.name)' could not start: \(error).")
+        }
+
+        for script in group.preload {
+            _ = interpreter.preload(script: script.script, applicationGroup: script.applicationGroup)
+        }
+        if group.threads == 0 {
+            // threads=0 is mod_wsgi's service-script mode: the preloaded scripts were the whole
+            // job (SIGTERM keeps its default action, so it stops one that runs forever).
+            logger.info("Service script process '\(group.name)' finished its scripts; exiting.")
+            _ = interpreter.finalize()
+            exit(0)
+        }
+
+        let control: WorkerControl
+        let signals: SignalPipe
+        do {
+            control = try WorkerControl(threads: group.threads)
+            signals = try SignalPipe(routing: [SIGTERM, SIGINT, SIGHUP, SIGUSR1])
+        } catch {
+            failStartup("\(error)")
+        }
+        let settings = ConnectionSettings(groupName: group.name, socketTimeout: group.socketTimeout > 0 ? group.socketTimeout : 60,
+                                          queueTimeout: group.queueTimeout)
+        let loop = AcceptLoop(listenFD: listenFD, interpreter: interpreter, settings: settings, control: control,
+                              maximumRequests: group.maximumRequests)
+        guard loop.start(threads: max(1, group.threads)) > 0 else {
+            failStartup("Daemon process '\(group.name)' could not start any request thread.")
+        }
+
+        ProcessMonitor(settings: MonitorSettings(group: group), control: control, interpreter: interpreter).start()
+
+        let reason = signals.waitForStop(control: control, logger: logger)
+        logger.info("Shutting down daemon process '\(group.name)' (slot \(slot)): \(reason.text).")
+        control.beginStopping()
+        let timeout = reason == .shutdownSignal ? group.shutdownTimeout : max(group.gracefulTimeout, group.shutdownTimeout)
+        if waitForThreads(control: control, seconds: timeout) {
+            // Finalizing runs atexit handlers and joins the application's own threads; do not let
+            // that outlast shutdown-timeout either.
+            startReaper(seconds: max(group.shutdownTimeout, 1), groupName: group.name)
+            let status = interpreter.finalize()
+            if status != 0 { logger.warning("Python finalization reported an error (\(status)).") }
+        } else {
+            logger.warning("Daemon process '\(group.name)' still had \(control.activeRequests.load(ordering: .relaxed)) requests running after \(timeout) seconds; exiting without finalizing Python.")
+        }
+        exit(0)
+    }
+
+    static func interpreterSettings(config: SupervisorConfig, group: DaemonGroupConfig) -> InterpreterSettings {
+        var settings = InterpreterSettings()
+        settings.pythonHome = group.pythonHome ?? config.pythonHome
+        settings.pythonPath = group.options["python-path"] != nil ? group.pythonPath : config.pythonPath
+        settings.homeDirectory = group.home
+        settings.processGroup = group.name
+        settings.processes = group.processes
+        settings.threads = group.threads
+        settings.multiprocess = group.multiprocess
+        settings.maximumRequests = group.maximumRequests
+        return settings
+    }
+
+    private static func startReaper(seconds: Int, groupName: String) {
+        _ = startDetachedThread {
+            sleep(UInt32(seconds))
+            Logger(label: "mod_wsgi").warning("Daemon process '\(groupName)' did not finish Python finalization within \(seconds) seconds; exiting.")
+            _exit(0)
+        }
+    }
+
+    /// Waits for every request thread to leave; false when `seconds` (0 = no limit) ran out first.
+    private static func waitForThreads(control: WorkerControl, seconds: Int) -> Bool {
+        let deadline = currentMicroseconds() + Int64(seconds) * 1_000_000
+        while control.runningThreads.load(ordering: .sequentiallyConsistent) > 0 {
+            if seconds > 0 && currentMicroseconds() >= deadline { return false }
+            usleep(10_000)
+        }
+        return true
+    }
+
+    /// Logs why start-up failed and exits after a short pause, so a worker that cannot start does
+    /// not spin (the supervisor also backs off).
+    static func failStartup(_ message: String) -> Never {
+        Logger(label: "mod_wsgi").critical("\(message)")
+        sleep(1)
+        exit(1)
+    }
+}

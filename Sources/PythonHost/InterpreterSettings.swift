@@ -1,0 +1,30 @@
+// What the worker tells the interpreter at start-up (from the supervisor config).
+
+public struct InterpreterSettings: Sendable {
+    /// WSGIPythonHome / python-home: a venv or prefix; nil for Debian's /usr.
+    public var pythonHome: String?
+    /// python-path entries, added with site.addsitedir and hoisted to the front of sys.path.
+    public var pythonPath: [String] = []
+    /// home=: the working directory, also inserted at sys.path[0] as mod_wsgi does.
+    public var homeDirectory: String?
+    public var processGroup: String = ""
+    public var processes: Int = 1
+    public var threads: Int = 15
+    public var multiprocess: Bool = false
+    public var maximumRequests: Int = 0
+
+    public init() {}
+
+    /// The program name the interpreter derives its prefix from: <home>/bin/python3 gives a venv
+    /// its site-packages (spike §0); never left unset, or getpath searches $PATH.
+    public var programName: String {
+        guard let home = pythonHome, !home.isEmpty else { return "/usr/bin/python3" }
+        return home.hasSuffix("/") ? home + "bin/python3" : home + "/bin/python3"
+    }
+
+    /// wsgi.run_once is true only for one thread and one request per process.
+    public var runOnce: Bool { threads == 1 && maximumRequests == 1 }
+}
+
+/// The version tuple reported as mod_wsgi.version (the mod_wsgi release whose behaviour we follow).
+public let modWSGIVersion = (major: 6, minor: 0, micro: 5)

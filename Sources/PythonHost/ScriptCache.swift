@@ -1,0 +1,131 @@
+// Loading WSGI scripts as mod_wsgi does: module `_mod_wsgi_<md5 of path>`, one load per (script,
+// application group), and a changed mtime means the process must restart (daemon-mode reloading).
+// Every application group runs in the main interpreter for now.
+#if canImport(Glibc)
+import Glibc
+#endif
+import CPyShim
+import CPython
+
+enum ScriptLookup {
+    /// The WSGI callable (new reference).
+    case application(PyObjectPointer)
+    /// The script changed on disk since it was loaded.
+    case reloadRequired
+    /// Loading failed: a one-line reason for the module and the full text for the error log.
+    case failed(reason: String, logLines: [String])
+}
+
+final class ScriptCache: @unchecked Sendable {
+    // @unchecked: `entries` is only touched with the GIL held, loads are serialised by loadLock.
+    private struct Entry {
+        var path: [UInt8]
+        var group: [UInt8]
+        var cPath: [CChar]
+        var module: PyObjectPointer
+        var modifiedAt: timespec
+    }
+
+    private var entries: [Entry] = []
+    private let helpers: PyObjectPointer
+    private let applicationName = Py.interned("application")
+    private let loadLock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    init(helpers: PyObjectPointer) {
+        self.helpers = helpers
+        pthread_mutex_init(loadLock, nil)
+    }
+
+    /// The callable `callable` of `script` in `group` (GIL held).
+    func lookup(script: UnsafeRawBufferPointer, group: UnsafeRawBufferPointer, callable: UnsafeRawBufferPointer,
+                checkReload: Bool) -> ScriptLookup {
+        if let index = find(script, group) {
+            if checkReload && changedOnDisk(entries[index]) { return .reloadRequired }
+            return attribute(of: entries[index].module, callable: callable, script: script)
+        }
+        // Another thread may be importing this script with the GIL released: wait without the GIL.
+        if pthread_mutex_trylock(loadLock) != 0 {
+            withoutGIL { _ = pthread_mutex_lock(loadLock) }
+        }
+        defer { pthread_mutex_unlock(loadLock) }
+        if let index = find(script, group) {
+            return attribute(of: entries[index].module, callable: callable, script: script)
+        }
+        switch load(path: String(decoding: script, as: UTF8.self), group: Array(group)) {
+        case .success(let module): return attribute(of: module, callable: callable, script: script)
+        case .failure(let failure): return .failed(reason: failure.reason, logLines: failure.logLines)
+        }
+    }
+
+    /// Loads a script at start-up (WSGIImportScript / preload); returns the failure, if any.
+    func preload(path: String, group: String) -> ScriptLoadFailure? {
+        let pathBytes = Array(path.utf8)
+        // %{GLOBAL} is the main interpreter, which requests name as "".
+        let groupBytes = group == "%{GLOBAL}" ? [] : Array(group.utf8)
+        let found = pathBytes.withUnsafeBytes { p in groupBytes.withUnsafeBytes { g in find(p, g) } }
+        if found != nil { return nil }
+        if case .failure(let failure) = load(path: path, group: groupBytes) { return failure }
+        return nil
+    }
+
+    private func find(_ script: UnsafeRawBufferPointer, _ group: UnsafeRawBufferPointer) -> Int? {
+        entries.firstIndex { $0.path.elementsEqual(script) && $0.group.elementsEqual(group) }
+    }
+
+    private func changedOnDisk(_ entry: Entry) -> Bool {
+        var info = stat()
+        guard stat(entry.cPath, &info) == 0 else { return false }
+        return info.st_mtim.tv_sec != entry.modifiedAt.tv_sec || info.st_mtim.tv_nsec != entry.modifiedAt.tv_nsec
+    }
+
+    private func attribute(of module: PyObjectPointer, callable: UnsafeRawBufferPointer,
+                           script: UnsafeRawBufferPointer) -> ScriptLookup {
+        if callable.isEmpty || callable.elementsEqual("application".utf8) {
+            if let object = PyObject_GetAttr(module, applicationName) { return .application(object) }
+        } else if let object = PyObject_GetAttrString(module, String(decoding: callable, as: UTF8.self)) {
+            return .application(object)
+        }
+        let name = callable.isEmpty ? "application" : String(decoding: callable, as: UTF8.self)
+        PyErr_Clear()
+        let message = "Target WSGI script '\(String(decoding: script, as: UTF8.self))' does not contain WSGI application '\(name)'."
+        return .failed(reason: message, logLines: [message])
+    }
+
+    private func load(path: String, group: [UInt8]) -> Result<PyObjectPointer, ScriptLoadFailure> {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let message = "failed to load WSGI script '\(path)': \(String(cString: strerror(errno)))"
+            return .failure(ScriptLoadFailure(reason: message, logLines: [message]))
+        }
+        guard let pathObject = Py.string(path),
+              let nameFunction = PyDict_GetItemString(helpers, "module_name"),
+              let loadFunction = PyDict_GetItemString(helpers, "load_script") else {
+            return .failure(failure(path, traceback: Py.fetchExceptionText() ?? "host helpers missing"))
+        }
+        defer { Py_DECREF(pathObject) }
+        guard let moduleName = Py.call(nameFunction, [pathObject]) else {
+            return .failure(failure(path, traceback: Py.fetchExceptionText() ?? ""))
+        }
+        defer { Py_DECREF(moduleName) }
+        CallbackBridge.logger.info("Loading WSGI script '\(path)'.")
+        guard let module = Py.call(loadFunction, [pathObject, moduleName]) else {
+            return .failure(failure(path, traceback: Py.fetchExceptionText() ?? ""))
+        }
+        entries.append(Entry(path: Array(path.utf8), group: group, cPath: Array(path.utf8CString),
+                             module: module, modifiedAt: info.st_mtim))
+        return .success(module)
+    }
+
+    private func failure(_ path: String, traceback: String) -> ScriptLoadFailure {
+        let lines = traceback.split(separator: "\n").map(String.init)
+        let last = lines.last { !$0.hasPrefix(" ") } ?? "unknown error"
+        return ScriptLoadFailure(
+            reason: "failed to load WSGI script '\(path)': \(last)",
+            logLines: ["Failed to exec Python script file '\(path)'."] + lines)
+    }
+}
+
+public struct ScriptLoadFailure: Error {
+    public var reason: String
+    public var logLines: [String]
+}

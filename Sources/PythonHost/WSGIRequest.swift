@@ -1,0 +1,188 @@
+// One WSGI request on a worker thread: the environ, the application call, the result iteration
+// and close(). The object is reused for every request the thread serves.
+#if canImport(Glibc)
+import Glibc
+#endif
+import CPyShim
+import CPython
+import Logging
+import WireProtocol
+
+public enum RequestOutcome: Equatable {
+    /// A response (or a control frame such as APP_LOAD_FAILED) was sent.
+    case completed
+    /// The script changed on disk: SCRIPT_RELOADED was sent and the process must restart.
+    case scriptReloaded
+    /// The connection failed (the peer went away, a timeout, a malformed frame); nothing more can
+    /// be sent on it.
+    case connectionFailed(String)
+}
+
+public final class WSGIRequest {
+    let interpreter: PythonInterpreter
+    let threadState: PinnedThreadState
+    public let connection: FrameConnection
+    let threadID: PyObjectPointer
+    /// This thread's PyThread ident, the target for an injected RequestTimeout.
+    public let pythonThreadIdent: UInt
+    let closeName = Py.interned("close")
+    var logger = Logger(label: "mod_wsgi")
+
+    // Response state of the current request (see WSGIResponse.swift).
+    var headBuilder = ResponseHeadBuilder()
+    var scratchBuilder = ResponseHeadBuilder()
+    var pending: [UInt8] = []
+    var started = false
+    var headQueued = false
+    var headSent = false
+    var isHeadMethod = false
+    var contentLength: Int64?
+    var bodyBytes: Int64 = 0
+    var failure: String?
+    /// The application was stopped by an injected mod_wsgi.RequestTimeout.
+    var interrupted = false
+
+    // Request state.
+    /// REQUEST_END or REQUEST_ABORT has been read.
+    public internal(set) var bodyComplete = false
+    var scriptPath: [UInt8] = []
+    var remote: [UInt8] = []
+
+    /// Call on the thread that will run the requests; `threadIndex` is mod_wsgi.thread_id.
+    public init(interpreter: PythonInterpreter, threadIndex: Int, connection: FrameConnection) {
+        self.interpreter = interpreter
+        self.connection = connection
+        threadState = PinnedThreadState()
+        threadID = threadState.withGIL { PyLong_FromLong(threadIndex)! }
+        pythonThreadIdent = UInt(PyThread_get_thread_ident())
+        pending.reserveCapacity(16 * 1024)
+    }
+
+    static func from(_ context: UnsafeMutableRawPointer?) -> WSGIRequest {
+        Unmanaged<WSGIRequest>.fromOpaque(context!).takeUnretainedValue()
+    }
+
+    /// Runs the application for a decoded head read from `connection` (payload still valid).
+    public func run(head: RequestHeadDecoder, payload: UnsafeRawBufferPointer, times: RequestTimes) -> RequestOutcome {
+        reset(head: head, payload: payload)
+        return threadState.withGIL { runLocked(head: head, payload: payload, times: times) }
+    }
+
+    private func reset(head: RequestHeadDecoder, payload: UnsafeRawBufferPointer) {
+        started = false
+        headQueued = false
+        headSent = false
+        contentLength = nil
+        bodyBytes = 0
+        failure = nil
+        interrupted = false
+        bodyComplete = false
+        pending.removeAll(keepingCapacity: true)
+        scriptPath.removeAll(keepingCapacity: true)
+        if let path = head.value(id: EnvironKeys.scriptFilename, in: payload) { scriptPath.append(contentsOf: path) }
+        remote.removeAll(keepingCapacity: true)
+        if let address = head.value(id: EnvironKeys.remoteAddr, in: payload) {
+            remote.append(contentsOf: address)
+            if let port = head.value(id: EnvironKeys.remotePort, in: payload) {
+                remote.append(UInt8(ascii: ":"))
+                remote.append(contentsOf: port)
+            }
+        }
+        let method = head.value(id: EnvironKeys.requestMethod, in: payload)
+        isHeadMethod = method.map { $0.elementsEqual("HEAD".utf8) } ?? false
+    }
+
+    private func runLocked(head: RequestHeadDecoder, payload: UnsafeRawBufferPointer, times: RequestTimes) -> RequestOutcome {
+        // A RequestTimeout aimed at this thread's previous request must not hit this one.
+        swpy_clear_async_exception(pythonThreadIdent)
+        defer { swpy_clear_async_exception(pythonThreadIdent) }
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        let reloading = head.value(id: EnvironKeys.scriptReloading, in: payload).map { !$0.elementsEqual("0".utf8) } ?? true
+        let lookup = interpreter.scripts.lookup(
+            script: head.value(id: EnvironKeys.scriptFilename, in: payload) ?? empty,
+            group: head.value(id: EnvironKeys.applicationGroup, in: payload) ?? empty,
+            callable: head.value(id: EnvironKeys.callableObject, in: payload) ?? empty,
+            checkReload: reloading)
+        let application: PyObjectPointer
+        switch lookup {
+        case .application(let object):
+            application = object
+        case .reloadRequired:
+            logger.info("Reloading WSGI script '\(scriptPathText)': it changed since it was loaded; restarting the process.")
+            FrameEncoder.appendControl(.scriptReloaded, to: &pending)
+            return flush() ? .scriptReloaded : .connectionFailed(failure ?? "send failed")
+        case .failed(let reason, let lines):
+            for line in lines { log(.error, line) }
+            FrameEncoder.appendControl(.appLoadFailed, message: reason, to: &pending)
+            return flush() ? .completed : .connectionFailed(failure ?? "send failed")
+        }
+        defer { Py_DECREF(application) }
+
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        guard let handle = swpy_request_handle_new(context) else { return failBeforeCall() }
+        defer {
+            swpy_request_handle_invalidate(handle)
+            Py_DECREF(handle)
+        }
+        let remoteObject = remote.isEmpty ? nil : remote.withUnsafeBytes { Py.latin1($0) }
+        defer { if let remoteObject { Py_DECREF(remoteObject) } }
+        guard let input = swpy_input_new(handle),
+              let errors = swpy_log_new(Int32(SWPY_LOG_ERROR), remoteObject),
+              let startResponse = swpy_start_response_new(handle) else { return failBeforeCall() }
+        defer { Py_DECREF(input); Py_DECREF(errors); Py_DECREF(startResponse) }
+
+        var times = times
+        times.applicationStart = microsecondsNow()
+        guard let environ = interpreter.environ.build(head: head, payload: payload, input: input, errors: errors,
+                                                      times: times, threadID: threadID) else {
+            return failBeforeCall()
+        }
+        defer { Py_DECREF(environ) }
+
+        guard let result = Py.call(application, environ, startResponse) else {
+            reportException()
+            return finishAfterError()
+        }
+        defer { Py_DECREF(result) }
+        let iterated = sendResult(result)
+        let closed = callClose(result)
+        if !(iterated && closed) { return finishAfterError() }
+        return finishResponse()
+    }
+
+    /// An allocation failed before the application could be called.
+    private func failBeforeCall() -> RequestOutcome {
+        reportException()
+        return finishAfterError()
+    }
+
+    /// Logs the pending Python exception with its traceback, one log line per traceback line.
+    func reportException() {
+        if swpy_exception_is_request_timeout() != 0 {
+            // Expected when request-timeout fired: no traceback, the thread carries on.
+            PyErr_Clear()
+            interrupted = true
+            log(.info, "Request for WSGI script '\(scriptPathText)' was interrupted by RequestTimeout; the thread recovered.")
+            return
+        }
+        guard let text = Py.fetchExceptionText() else { return }
+        log(.error, "Exception occurred processing WSGI script '\(scriptPathText)'.")
+        for line in text.split(separator: "\n") { log(.error, String(line)) }
+    }
+
+    func log(_ level: Logger.Level, _ message: String) {
+        if remote.isEmpty {
+            logger.log(level: level, "\(message)")
+        } else {
+            logger.log(level: level, "\(message)", metadata: ["remote": .string(String(decoding: remote, as: UTF8.self))])
+        }
+    }
+
+    var scriptPathText: String { String(decoding: scriptPath, as: UTF8.self) }
+}
+
+func microsecondsNow() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
+}

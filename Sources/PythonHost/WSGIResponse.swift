@@ -1,0 +1,325 @@
+// The response half of a WSGI request: start_response, write(), the result iteration, and the
+// frames that carry them. Small responses from a list go out in one send (head + body + end);
+// generators and write() are flushed item by item so streaming works.
+import CPyShim
+import CPython
+import WireProtocol
+
+/// Body bytes larger than this are sent straight from the Python object instead of being copied.
+private let directSendThreshold = 32 * 1024
+/// Buffered frames are flushed once they pass this size.
+private let flushThreshold = 64 * 1024
+
+extension WSGIRequest {
+    // MARK: start_response
+
+    func startResponse(status: PyObjectPointer, headers: PyObjectPointer, excInfo: PyObjectPointer) -> Int32 {
+        if excInfo != swpy_none() {
+            if headSent { return swpy_reraise(excInfo) }
+        } else if started {
+            return swpy_raise(Int32(SWPY_RUNTIME_ERROR),
+                              "start_response() was already called; pass exc_info to replace the response")
+        }
+        guard swpy_is_str(status) != 0 else {
+            return swpy_raise(Int32(SWPY_TYPE_ERROR), "expected str object for status, value of type \(String(cString: swpy_type_name(status))) found")
+        }
+        var statusData: UnsafePointer<CChar>?
+        var statusLength = 0
+        guard swpy_str_latin1(status, &statusData, &statusLength) == 0 else {
+            return swpy_raise(Int32(SWPY_VALUE_ERROR), "status must contain only Latin-1 characters")
+        }
+        let statusBytes = UnsafeRawBufferPointer(start: statusData, count: statusLength)
+        guard statusLength >= 4, statusBytes[0...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              statusBytes[3] == UInt8(ascii: " ") else {
+            return swpy_raise(Int32(SWPY_VALUE_ERROR),
+                              "status '\(Py.text(status))' must be a 3 digit code, a space and a reason phrase")
+        }
+        let code = Int(statusBytes[0] - 0x30) * 100 + Int(statusBytes[1] - 0x30) * 10 + Int(statusBytes[2] - 0x30)
+        do {
+            try scratchBuilder.reset(status: code, reason: UnsafeRawBufferPointer(rebasing: statusBytes[4...]))
+        } catch {
+            return swpy_raise(Int32(SWPY_VALUE_ERROR), "invalid status '\(Py.text(status))': \(error)")
+        }
+        guard swpy_is_list(headers) != 0 else {
+            return swpy_raise(Int32(SWPY_TYPE_ERROR), "response headers must be a list, not \(String(cString: swpy_type_name(headers)))")
+        }
+        var declaredLength: Int64?
+        for index in 0..<swpy_sequence_fast_size(headers) {
+            let item = swpy_sequence_fast_item(headers, index)!
+            guard swpy_is_tuple(item) != 0, swpy_sequence_fast_size(item) == 2 else {
+                return swpy_raise(Int32(SWPY_TYPE_ERROR), "response headers must be (name, value) tuples, found \(Py.text(item))")
+            }
+            let name = swpy_sequence_fast_item(item, 0)!
+            let value = swpy_sequence_fast_item(item, 1)!
+            guard swpy_is_str(name) != 0, swpy_is_str(value) != 0 else {
+                return swpy_raise(Int32(SWPY_TYPE_ERROR), "response header names and values must be str, found \(Py.text(item))")
+            }
+            var nameData: UnsafePointer<CChar>?, nameLength = 0, valueData: UnsafePointer<CChar>?, valueLength = 0
+            guard swpy_str_latin1(name, &nameData, &nameLength) == 0,
+                  swpy_str_latin1(value, &valueData, &valueLength) == 0 else {
+                return swpy_raise(Int32(SWPY_VALUE_ERROR), "response header \(Py.text(item)) must contain only Latin-1 characters")
+            }
+            let nameBytes = UnsafeRawBufferPointer(start: nameData, count: nameLength)
+            let valueBytes = UnsafeRawBufferPointer(start: valueData, count: valueLength)
+            do {
+                try scratchBuilder.addHeader(name: nameBytes, value: valueBytes)
+            } catch WireProtocolError.badHeaderValue {
+                return swpy_raise(Int32(SWPY_VALUE_ERROR), "embedded newline or NUL in response header \(Py.text(item))")
+            } catch {
+                return swpy_raise(Int32(SWPY_VALUE_ERROR), "invalid response header \(Py.text(item)): \(error)")
+            }
+            if isContentLength(nameBytes) {
+                guard let length = parseDecimal(valueBytes) else {
+                    return swpy_raise(Int32(SWPY_VALUE_ERROR), "invalid Content-Length header value '\(Py.text(value))'")
+                }
+                declaredLength = length
+            }
+        }
+        scratchBuilder.finish()
+        swap(&headBuilder, &scratchBuilder)
+        contentLength = declaredLength
+        started = true
+        if headQueued {
+            // exc_info replaced a response whose head was buffered but never sent.
+            pending.removeAll(keepingCapacity: true)
+            headQueued = false
+            bodyBytes = 0
+        }
+        return 0
+    }
+
+    // MARK: write() and the result iteration
+
+    func writeCallable(_ data: PyObjectPointer) -> Int32 {
+        guard swpy_is_bytes(data) != 0 else {
+            return swpy_raise(Int32(SWPY_TYPE_ERROR), "write() expects bytes, not \(String(cString: swpy_type_name(data)))")
+        }
+        guard started else { return swpy_raise(Int32(SWPY_RUNTIME_ERROR), "write() called before start_response()") }
+        _ = writeBody(data, flushNow: true)
+        if let failure { return swpy_raise(Int32(SWPY_OS_ERROR), "failed to write response data: \(failure)") }
+        return 0
+    }
+
+    /// Sends every item of the application's result. False when an error ended it (the exception
+    /// is already logged) or the connection failed.
+    func sendResult(_ result: PyObjectPointer) -> Bool {
+        if swpy_is_list_exact(result) != 0 || swpy_is_tuple_exact(result) != 0 {
+            // A complete sequence: buffer it so a small response leaves in one send.
+            for index in 0..<swpy_sequence_fast_size(result) {
+                guard sendItem(swpy_sequence_fast_item(result, index)!, flushNow: false) else { return false }
+                if reachedContentLength { break }
+            }
+            return failure == nil
+        }
+        guard let iterator = PyObject_GetIter(result) else {
+            reportException()
+            return false
+        }
+        defer { Py_DECREF(iterator) }
+        while let item = PyIter_Next(iterator) {
+            let sent = sendItem(item, flushNow: true)
+            Py_DECREF(item)
+            if !sent { return false }
+            if reachedContentLength { return true }
+        }
+        if PyErr_Occurred() != nil {
+            reportException()
+            return false
+        }
+        return failure == nil
+    }
+
+    private func sendItem(_ item: PyObjectPointer, flushNow: Bool) -> Bool {
+        guard swpy_is_bytes(item) != 0 else {
+            _ = swpy_raise(Int32(SWPY_TYPE_ERROR),
+                           "sequence of byte string values expected, value of type \(String(cString: swpy_type_name(item))) found")
+            reportException()
+            return false
+        }
+        guard started else {
+            _ = swpy_raise(Int32(SWPY_RUNTIME_ERROR), "response has not been started: start_response() was not called")
+            reportException()
+            return false
+        }
+        return writeBody(item, flushNow: flushNow)
+    }
+
+    /// close() on the result, if it has one (always called, also after errors). False if it raised.
+    func callClose(_ result: PyObjectPointer) -> Bool {
+        if swpy_is_list_exact(result) != 0 || swpy_is_tuple_exact(result) != 0 { return true }
+        guard let close = PyObject_GetAttr(result, closeName) else {
+            PyErr_Clear()
+            return true
+        }
+        defer { Py_DECREF(close) }
+        guard let value = PyObject_CallNoArgs(close) else {
+            reportException()
+            return false
+        }
+        Py_DECREF(value)
+        return true
+    }
+
+    private var reachedContentLength: Bool {
+        guard let contentLength else { return false }
+        return bodyBytes >= contentLength
+    }
+
+    /// Queues (and maybe sends) body bytes, trimmed to the declared Content-Length. False when the
+    /// connection failed.
+    @discardableResult
+    func writeBody(_ bytes: PyObjectPointer, flushNow: Bool) -> Bool {
+        if failure != nil { return false }
+        var count = Int64(swpy_bytes_size(bytes))
+        // PEP 3333: the head waits for the first non-empty body string (so a later error can
+        // still become a 500).
+        if count == 0 { return true }
+        if !headQueued {
+            pending.append(contentsOf: headBuilder.frame)
+            headQueued = true
+        }
+        if isHeadMethod { count = 0 }
+        if let contentLength { count = min(count, max(0, contentLength - bodyBytes)) }
+        if count > 0 {
+            bodyBytes += count
+            let data = UnsafeRawBufferPointer(start: swpy_bytes_data(bytes), count: Int(count))
+            if count >= directSendThreshold {
+                return sendDirect(data)
+            }
+            FrameEncoder.appendBody(data, to: &pending)
+        }
+        if flushNow || pending.count >= flushThreshold { return flush() }
+        return true
+    }
+
+    private func sendDirect(_ data: UnsafeRawBufferPointer) -> Bool {
+        do {
+            try pending.withUnsafeBytes { prefix in try withoutGIL { try connection.sendBody(after: prefix, body: data) } }
+            pending.removeAll(keepingCapacity: true)
+            headSent = true
+            return true
+        } catch {
+            failure = "\(error)"
+            return false
+        }
+    }
+
+    /// Sends the buffered frames with the GIL released. False when the connection failed.
+    func flush() -> Bool {
+        if pending.isEmpty { return failure == nil }
+        if failure != nil { return false }
+        do {
+            try pending.withUnsafeBytes { bytes in try withoutGIL { try connection.send(bytes) } }
+            if headQueued { headSent = true }
+            pending.removeAll(keepingCapacity: true)
+            return true
+        } catch {
+            failure = "\(error)"
+            log(.error, "Failed to send the response for WSGI script '\(scriptPathText)': \(error).")
+            return false
+        }
+    }
+
+    // MARK: ending the response
+
+    /// The application finished normally: send the head if still pending, then RESPONSE_END.
+    func finishResponse() -> RequestOutcome {
+        if failure == nil && !started {
+            _ = swpy_raise(Int32(SWPY_RUNTIME_ERROR), "response has not been started: start_response() was not called")
+            reportException()
+            return finishAfterError()
+        }
+        if !headQueued {
+            pending.append(contentsOf: headBuilder.frame)
+            headQueued = true
+        }
+        var aborted = false
+        if let contentLength, !isHeadMethod, bodyBytes < contentLength {
+            log(.error, "Truncated response from WSGI script '\(scriptPathText)': the application returned \(bodyBytes) of the \(contentLength) bytes its Content-Length declares.")
+            aborted = true
+        }
+        FrameEncoder.appendEnd(aborted: aborted, to: &pending)
+        return flush() ? .completed : .connectionFailed(failure ?? "send failed")
+    }
+
+    /// An error ended the request: a 500 page when nothing was sent yet, else an aborted end.
+    func finishAfterError() -> RequestOutcome {
+        if let failure { return .connectionFailed(failure) }
+        if interrupted && !headSent {
+            pending.removeAll(keepingCapacity: true)
+            FrameEncoder.appendControl(.requestTimeout, to: &pending)
+            headQueued = false
+        } else if !headSent {
+            pending.removeAll(keepingCapacity: true)
+            pending.append(contentsOf: internalErrorFrames(headMethod: isHeadMethod))
+            headQueued = true
+        } else {
+            FrameEncoder.appendEnd(aborted: true, to: &pending)
+        }
+        return flush() ? .completed : .connectionFailed(failure ?? "send failed")
+    }
+
+    // MARK: wsgi.input
+
+    func readBodyChunk(data: UnsafeMutablePointer<UnsafePointer<CChar>?>, length: UnsafeMutablePointer<Py_ssize_t>,
+                       errorBuffer: UnsafeMutablePointer<CChar>, errorLength: Int) -> Int32 {
+        if bodyComplete { return 0 }
+        do {
+            let frame = try connection.readFrame()
+            switch frame.header.type {
+            case .requestBody:
+                data.pointee = frame.payload.baseAddress!.assumingMemoryBound(to: CChar.self)
+                length.pointee = frame.payload.count
+                return 1
+            case .requestEnd:
+                bodyComplete = true
+                return 0
+            case .requestAbort:
+                bodyComplete = true
+                let reason = String(decoding: frame.payload, as: UTF8.self)
+                copyMessage("request body could not be read from the client: \(reason)", into: errorBuffer, capacity: errorLength)
+                return -1
+            default:
+                throw WireProtocolError.unexpectedFrame(expected: "REQUEST_BODY or REQUEST_END", got: frame.header.type.name)
+            }
+        } catch {
+            bodyComplete = true
+            failure = "\(error)"
+            copyMessage("request body read failed: \(error)", into: errorBuffer, capacity: errorLength)
+            return -1
+        }
+    }
+}
+
+
+private func isContentLength(_ name: UnsafeRawBufferPointer) -> Bool {
+    guard name.count == 14 else { return false }
+    let expected: StaticString = "content-length"
+    let lower = UnsafeRawBufferPointer(start: expected.utf8Start, count: 14)
+    for index in 0..<14 where (name[index] | 0x20) != lower[index] && name[index] != lower[index] { return false }
+    return true
+}
+
+private func parseDecimal(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+    let digits = bytes.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
+    guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+    return digits.reduce(Int64(0)) { $0 * 10 + Int64($1 - 0x30) }
+}
+
+/// The 500 response sent when the application failed before anything was sent.
+func internalErrorFrames(headMethod: Bool) -> [UInt8] {
+    let body = Array("""
+        <!DOCTYPE html>
+        <html><head><title>500 Internal Server Error</title></head>
+        <body><h1>Internal Server Error</h1>
+        <p>The application failed while handling this request. The server's error log has the details.</p>
+        </body></html>
+
+        """.utf8)
+    var frames = (try? ResponseHeadBuilder.encode(
+        status: 500, reason: "Internal Server Error",
+        headers: [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", "\(body.count)")])) ?? []
+    if !headMethod { body.withUnsafeBytes { FrameEncoder.appendBody($0, to: &frames) } }
+    FrameEncoder.appendEnd(aborted: false, to: &frames)
+    return frames
+}

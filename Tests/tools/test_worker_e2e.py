@@ -1,0 +1,356 @@
+"""End-to-end tests of one `mod_wsgi-daemon worker` process, spoken to over the wire protocol
+exactly as the Apache module does. Run: MOD_WSGI_DAEMON=/path/to/mod_wsgi-daemon python3 -m pytest
+Tests/tools/test_worker_e2e.py (as root: the worker must drop to www-data)."""
+import hashlib
+import os
+import struct
+import threading
+import time
+
+import pytest
+
+import wire_client
+from worker_harness import Worker
+
+HELLO = '''
+import os, threading
+local = threading.local()
+def application(environ, start_response):
+    local.count = getattr(local, "count", 0) + 1
+    body = ("uid=%d gid=%d count=%d" % (os.getuid(), os.getgid(), local.count)).encode()
+    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+    return [body]
+'''
+
+ECHO = '''
+import hashlib
+def application(environ, start_response):
+    data = environ["wsgi.input"].read()
+    body = ("%d %s" % (len(data), hashlib.md5(data).hexdigest())).encode()
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [body]
+'''
+
+SLOW = '''
+import time
+def application(environ, start_response):
+    time.sleep(float(environ.get("QUERY_STRING") or "0.5"))
+    start_response("200 OK", [])
+    return [b"slept"]
+'''
+
+
+@pytest.fixture
+def make_worker():
+    workers = []
+
+    def make(apps, options=None, start=True):
+        worker = Worker(apps, options)
+        workers.append(worker)
+        return worker.start() if start else worker
+    yield make
+    for worker in workers:
+        worker.close()
+
+
+def get(worker, script="app.wsgi", **kwargs):
+    extra = kwargs.pop("extra", ())
+    environ = wire_client.base_environ(worker.scripts[script], extra=extra, **kwargs)
+    return wire_client.request(worker.socket_path, environ)
+
+
+def test_serves_as_www_data_with_pinned_thread_state(make_worker):
+    worker = make_worker({"app.wsgi": HELLO}, {"threads": "1"})
+    first = get(worker)
+    second = get(worker)
+    assert first["status"] == 200 and first["end"] == "complete"
+    assert first["body"] == b"uid=33 gid=33 count=1"
+    assert second["body"] == b"uid=33 gid=33 count=2", "threading.local survives between requests"
+    with open("/proc/%d/comm" % worker.process.pid) as f:
+        assert f.read().strip() == "(wsgi:test)"
+
+
+def test_threads_serve_requests_concurrently(make_worker):
+    worker = make_worker({"app.wsgi": SLOW}, {"threads": "4"})
+    results = []
+    started = time.time()
+    threads = [threading.Thread(target=lambda: results.append(get(worker, query="0.5"))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r["body"] for r in results] == [b"slept"] * 4
+    assert time.time() - started < 1.6, "4 sleeping requests ran in parallel on 4 threads"
+
+
+def test_large_request_body_is_streamed_to_wsgi_input(make_worker):
+    worker = make_worker({"app.wsgi": ECHO})
+    data = os.urandom(3 * 1024 * 1024 + 17)
+    chunks = [data[i:i + (1 << 20)] for i in range(0, len(data), 1 << 20)]
+    environ = wire_client.base_environ(worker.scripts["app.wsgi"], method="POST",
+                                       extra=[("CONTENT_LENGTH", str(len(data)))])
+    response = wire_client.request(worker.socket_path, environ, chunks)
+    assert response["body"] == ("%d %s" % (len(data), hashlib.md5(data).hexdigest())).encode()
+
+
+def test_unread_body_is_drained_and_next_request_works(make_worker):
+    worker = make_worker({"app.wsgi": HELLO})
+    environ = wire_client.base_environ(worker.scripts["app.wsgi"], method="POST")
+    response = wire_client.request(worker.socket_path, environ, [b"x" * 100000, b"y" * 5000])
+    assert response["status"] == 200 and response["end"] == "complete"
+    assert get(worker)["status"] == 200
+
+
+def test_queue_timeout(make_worker):
+    worker = make_worker({"app.wsgi": HELLO})
+    old = str(int((time.time() - 10) * 1_000_000))
+    response = get(worker, extra=[("mod_wsgi.x-queue_start_us", old), ("mod_wsgi.x-queue_timeout", "2")])
+    assert response["control"] == "QUEUE_TIMEOUT"
+    assert "Queue timeout expired for WSGI daemon process 'test'." in worker.log()
+    assert get(worker)["status"] == 200
+
+
+def test_malformed_frames_get_an_error_and_the_worker_survives(make_worker):
+    worker = make_worker({"app.wsgi": HELLO})
+    bad_type = struct.pack("<BBHI", 0x7E, 0, 0, 0)
+    response = wire_client.request(worker.socket_path, None, raw=bad_type)
+    assert response["control"] == "ERROR" and "unknown frame type 0x7e" in response["message"]
+    oversized = struct.pack("<BBHI", 0x01, 0, 0, (1 << 20) + 1)
+    response = wire_client.request(worker.socket_path, None, raw=oversized)
+    assert response["control"] == "ERROR" and "exceeds the maximum" in response["message"]
+    duplicate = wire_client.encode_head([("REQUEST_METHOD", "GET"), ("REQUEST_METHOD", "POST")])
+    response = wire_client.request(worker.socket_path, None, raw=duplicate)
+    assert response["control"] == "ERROR" and "repeats the key 'REQUEST_METHOD'" in response["message"]
+    assert "Rejected a malformed request" in worker.log()
+    assert get(worker)["status"] == 200
+    assert worker.process.poll() is None
+
+
+def test_protocol_version_mismatch(make_worker):
+    worker = make_worker({"app.wsgi": HELLO})
+    head = wire_client.encode_head([("REQUEST_METHOD", "GET")], version=2)
+    response = wire_client.request(worker.socket_path, None, raw=head + wire_client.encode_body([]))
+    assert response["control"] == "ERROR"
+    assert response["message"].startswith("protocol version mismatch")
+    assert "protocol version mismatch" in worker.log()
+
+
+def test_maximum_requests_recycles_the_process(make_worker):
+    worker = make_worker({"app.wsgi": HELLO}, {"maximum-requests": "2"})
+    assert get(worker)["status"] == 200
+    assert get(worker)["status"] == 200
+    assert worker.process.wait(10) == 0
+    assert "maximum requests reached" in worker.log()
+
+
+def test_changed_script_is_rejected_for_reload_and_process_exits(make_worker):
+    worker = make_worker({"app.wsgi": HELLO})
+    assert get(worker)["status"] == 200
+    os.utime(worker.scripts["app.wsgi"], (1_000_000, 1_000_000))
+    assert get(worker)["control"] == "SCRIPT_RELOADED"
+    assert worker.process.wait(10) == 0
+    assert "script reloaded" in worker.log()
+
+
+def test_sigterm_lets_the_in_flight_request_finish(make_worker):
+    worker = make_worker({"app.wsgi": SLOW})
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(get(worker, query="1.0")))
+    thread.start()
+    time.sleep(0.3)
+    worker.process.terminate()
+    thread.join()
+    assert result["body"] == b"slept" and result["end"] == "complete"
+    assert worker.process.wait(10) == 0
+
+
+def test_load_failure_is_reported_and_logged(make_worker):
+    worker = make_worker({"app.wsgi": "def application(:\n"})
+    response = get(worker)
+    assert response["control"] == "APP_LOAD_FAILED"
+    assert "failed to load WSGI script '%s'" % worker.scripts["app.wsgi"] in response["message"]
+    assert "SyntaxError" in worker.log()
+
+
+def test_preload_loads_before_the_first_request(make_worker):
+    worker = make_worker({"app.wsgi": HELLO}, start=False)
+    with open(worker.config_path) as f:
+        config = f.read().replace("end\n", "preload %s||application\nend\n" % worker.scripts["app.wsgi"])
+    with open(worker.config_path, "w") as f:
+        f.write(config)
+    worker.start()
+    worker.wait_for_log("Loading WSGI script '%s'" % worker.scripts["app.wsgi"])
+
+
+def test_refuses_to_run_python_as_root(make_worker):
+    worker = make_worker({"app.wsgi": HELLO}, start=False)
+    with open(worker.config_path) as f:
+        config = f.read().replace("apache-user 33", "apache-user 0")
+    with open(worker.config_path, "w") as f:
+        f.write(config)
+    worker.start(wait=False)
+    assert worker.process.wait(10) == 1
+    assert "refusing to run WSGI daemon process group 'test' as root" in worker.log()
+
+
+def wait_exit(worker, timeout):
+    try:
+        return worker.process.wait(timeout)
+    except Exception:
+        raise AssertionError("worker still running after %ss:\n%s" % (timeout, worker.log()))
+
+
+def test_restart_interval_recycles_the_process(make_worker):
+    worker = make_worker({"app.wsgi": HELLO}, {"restart-interval": "1"})
+    assert wait_exit(worker, 5) == 0
+    assert "restart interval expired" in worker.log()
+
+
+def test_inactivity_timeout_recycles_an_idle_process(make_worker):
+    worker = make_worker({"app.wsgi": HELLO}, {"inactivity-timeout": "2"})
+    assert get(worker)["status"] == 200
+    assert wait_exit(worker, 6) == 0
+    assert "inactivity timeout expired" in worker.log()
+
+
+def test_request_timeout_recycles_a_process_with_a_stuck_request(make_worker):
+    worker = make_worker({"app.wsgi": SLOW}, {"threads": "1", "request-timeout": "1", "graceful-timeout": "1",
+                                              "shutdown-timeout": "1"})
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(get(worker, query="30")))
+    thread.start()
+    assert wait_exit(worker, 8) == 0
+    thread.join()
+    assert result.get("end") is None, "the stuck request never completes normally"
+    log = worker.log()
+    assert "request timeout expired" in log
+    assert "exiting without finalizing Python" in log
+
+
+def test_deadlock_timeout_recycles_a_process_whose_gil_is_stuck(make_worker):
+    hog = '''
+import sys, time
+def application(environ, start_response):
+    sys.setswitchinterval(1000)
+    end = time.time() + 20
+    while time.time() < end:
+        pass
+    start_response("200 OK", [])
+    return [b"done"]
+'''
+    worker = make_worker({"app.wsgi": hog}, {"deadlock-timeout": "2", "graceful-timeout": "1", "shutdown-timeout": "1"})
+    sock_result = {}
+    thread = threading.Thread(target=lambda: sock_result.update(get(worker)))
+    thread.start()
+    assert wait_exit(worker, 10) == 0
+    thread.join()
+    assert "deadlock timeout expired" in worker.log()
+
+
+def test_processes_the_application_starts_can_be_signalled(make_worker):
+    spawner = '''
+import subprocess
+def application(environ, start_response):
+    child = subprocess.Popen(["sleep", "30"])
+    with open("/proc/%d/status" % child.pid) as f:
+        status = dict(line.split(":\\t", 1) for line in f.read().splitlines() if ":\\t" in line)
+    child.terminate()
+    code = child.wait(5)
+    body = ("SigBlk=%s exit=%d" % (status["SigBlk"].strip(), code)).encode()
+    start_response("200 OK", [])
+    return [body]
+'''
+    worker = make_worker({"app.wsgi": spawner})
+    assert get(worker)["body"] == b"SigBlk=0000000000000000 exit=-15", "no signal blocked, SIGTERM works"
+
+
+def test_request_timeout_with_interrupt_timeout_interrupts_the_request(make_worker):
+    looping = '''
+import time, mod_wsgi
+def application(environ, start_response):
+    if environ["QUERY_STRING"] == "quick":
+        start_response("200 OK", [])
+        return [b"quick"]
+    try:
+        for _ in range(300):
+            time.sleep(0.1)
+    except Exception:
+        raise AssertionError("RequestTimeout must not be an Exception subclass")
+    start_response("200 OK", [])
+    return [b"finished"]
+'''
+    worker = make_worker({"app.wsgi": looping}, {"threads": "1", "request-timeout": "1", "interrupt-timeout": "3"})
+    started = time.time()
+    response = get(worker)
+    assert response["control"] == "REQUEST_TIMEOUT", response
+    assert time.time() - started < 5
+    assert get(worker, query="quick")["body"] == b"quick", "the process and thread survive"
+    log = worker.log()
+    assert "Injected RequestTimeout into thread 0 of daemon process 'test'." in log
+    assert "was interrupted by RequestTimeout; the thread recovered." in log
+    assert "Traceback" not in log
+    assert worker.process.poll() is None
+
+
+def test_threads_zero_runs_the_service_script_and_exits(make_worker):
+    service = '''
+import sys
+print("service script ran")
+'''
+    worker = make_worker({"service.py": service}, {"threads": "0"}, start=False)
+    with open(worker.config_path) as f:
+        config = f.read().replace("end\n", "preload %s|%%{GLOBAL}|application\nend\n" % worker.scripts["service.py"])
+    with open(worker.config_path, "w") as f:
+        f.write(config)
+    worker.start(wait=False)
+    assert wait_exit(worker, 10) == 0
+    log = worker.log()
+    assert "service script ran" in log
+    assert "finished its scripts; exiting" in log
+
+
+def test_sighup_is_ignored_and_sigusr1_stops_gracefully(make_worker):
+    worker = make_worker({"app.wsgi": HELLO})
+    worker.process.send_signal(1)
+    worker.wait_for_log("Received SIGHUP; ignored by the worker.")
+    assert get(worker)["status"] == 200
+    worker.process.send_signal(10)
+    assert wait_exit(worker, 10) == 0
+    assert "graceful restart signal" in worker.log()
+
+
+def test_python_path_home_locale_and_umask_options(make_worker):
+    probe = '''
+import os, sys
+import extra_module
+def application(environ, start_response):
+    mask = os.umask(0)
+    os.umask(mask)
+    body = repr((sys.path[:3], os.getcwd(), extra_module.VALUE, os.environ.get("LANG"),
+                 os.environ.get("LC_ALL"), oct(mask), sys.argv)).encode()
+    start_response("200 OK", [])
+    return [body]
+'''
+    worker = make_worker({"app.wsgi": probe}, start=False)
+    libs = os.path.join(worker.dir, "libs")
+    pth_target = os.path.join(worker.dir, "from_pth")
+    home = os.path.join(worker.dir, "home")
+    for path in (libs, pth_target, home):
+        os.makedirs(path)
+        os.chmod(path, 0o755)
+    with open(os.path.join(pth_target, "extra_module.py"), "w") as f:
+        f.write("VALUE = 'found via .pth'\n")
+    with open(os.path.join(libs, "extra.pth"), "w") as f:
+        f.write(pth_target + "\n")
+    for name in ("extra.pth",):
+        os.chmod(os.path.join(libs, name), 0o644)
+    os.chmod(os.path.join(pth_target, "extra_module.py"), 0o644)
+    with open(worker.config_path) as f:
+        config = f.read().replace("end\n", "python-path %s\nhome %s\nlang C.UTF-8\nlocale C.UTF-8\numask 0027\nend\n"
+                                  % (libs, home))
+    with open(worker.config_path, "w") as f:
+        f.write(config)
+    worker.start()
+    body = get(worker)["body"].decode()
+    expected = repr(([home, libs, pth_target], home, "found via .pth", "C.UTF-8", "C.UTF-8", "0o27", ["mod_wsgi"]))
+    assert body == expected

@@ -1,0 +1,169 @@
+#!/usr/bin/python3
+"""Speaks mod_wsgi-swift's wire protocol (protocol/PROTOCOL.md) to a worker's socket, the way the
+Apache module does: one request per connection. Usable as a library (tests) or from the shell:
+
+    wire_client.py /path/to/group.sock --script /srv/app.wsgi --path /hello --body 'x=1'
+
+prints the response as JSON: status, reason, headers, body (text), end ("complete", "aborted" or
+null when the worker closed early) or the control frame sent instead of a head."""
+import argparse
+import json
+import socket
+import struct
+import sys
+import time
+
+VERSION = 1
+KEYS = """REQUEST_METHOD SCRIPT_NAME PATH_INFO QUERY_STRING CONTENT_TYPE CONTENT_LENGTH SERVER_NAME
+SERVER_PORT SERVER_PROTOCOL SERVER_SOFTWARE SERVER_ADDR SERVER_ADMIN SERVER_SIGNATURE REMOTE_ADDR
+REMOTE_PORT REMOTE_USER AUTH_TYPE REQUEST_URI REQUEST_SCHEME DOCUMENT_ROOT CONTEXT_PREFIX
+CONTEXT_DOCUMENT_ROOT SCRIPT_FILENAME HTTP_HOST HTTP_USER_AGENT HTTP_ACCEPT HTTP_ACCEPT_ENCODING
+HTTP_ACCEPT_LANGUAGE HTTP_CONNECTION HTTP_COOKIE HTTP_CACHE_CONTROL HTTP_PRAGMA HTTP_ORIGIN
+HTTP_UPGRADE_INSECURE_REQUESTS HTTP_X_FORWARDED_FOR HTTP_X_FORWARDED_PROTO HTTP_X_REQUESTED_WITH
+HTTP_IF_MODIFIED_SINCE HTTP_IF_NONE_MATCH HTTP_AUTHORIZATION HTTPS mod_wsgi.process_group
+mod_wsgi.application_group mod_wsgi.callable_object mod_wsgi.request_handler mod_wsgi.handler_script
+mod_wsgi.script_reloading mod_wsgi.listener_host mod_wsgi.listener_port mod_wsgi.server_pid
+mod_wsgi.request_id mod_wsgi.connection_id mod_wsgi.script_name mod_wsgi.path_info
+mod_wsgi.enable_sendfile mod_wsgi.ignore_activity mod_wsgi.x-request_start_us
+mod_wsgi.x-queue_start_us mod_wsgi.x-queue_timeout HTTP_CONTENT_MD5""".split()
+KEY_IDS = {name: index + 1 for index, name in enumerate(KEYS)}
+
+REQUEST_HEAD, REQUEST_BODY, REQUEST_END, REQUEST_ABORT = 0x01, 0x02, 0x03, 0x04
+RESPONSE_HEAD, RESPONSE_BODY, RESPONSE_END = 0x81, 0x82, 0x83
+CONTROL_NAMES = {0x90: "QUEUE_TIMEOUT", 0x91: "APP_LOAD_FAILED", 0x92: "SHUTTING_DOWN",
+                 0x93: "REQUEST_TIMEOUT", 0x94: "SCRIPT_RELOADED", 0x9F: "ERROR"}
+
+
+def frame(frame_type, payload=b""):
+    return struct.pack("<BBHI", frame_type, 0, 0, len(payload)) + payload
+
+
+def encode_head(environ, version=VERSION):
+    """environ: list of (key, value) str pairs; values are sent as Latin-1."""
+    payload = struct.pack("<HH", version, len(environ))
+    for key, value in environ:
+        if key in KEY_IDS:
+            payload += struct.pack("<B", KEY_IDS[key])
+        else:
+            encoded = key.encode("latin-1")
+            payload += struct.pack("<BH", 0, len(encoded)) + encoded
+        data = value.encode("latin-1")
+        payload += struct.pack("<I", len(data)) + data
+    return frame(REQUEST_HEAD, payload)
+
+
+def encode_body(chunks, abort_reason=None):
+    out = b"".join(frame(REQUEST_BODY, chunk) for chunk in chunks if chunk)
+    if abort_reason is not None:
+        return out + frame(REQUEST_ABORT, abort_reason.encode())
+    return out + frame(REQUEST_END)
+
+
+def base_environ(script, method="GET", path="/", query="", extra=()):
+    now = str(int(time.time() * 1_000_000))
+    environ = [("REQUEST_METHOD", method), ("SCRIPT_NAME", ""), ("PATH_INFO", path),
+               ("QUERY_STRING", query), ("SERVER_NAME", "localhost"), ("SERVER_PORT", "80"),
+               ("SERVER_PROTOCOL", "HTTP/1.1"), ("REMOTE_ADDR", "127.0.0.1"), ("REMOTE_PORT", "5555"),
+               ("REQUEST_URI", path + ("?" + query if query else "")), ("SCRIPT_FILENAME", script),
+               ("mod_wsgi.process_group", "test"), ("mod_wsgi.application_group", ""),
+               ("mod_wsgi.callable_object", "application"), ("mod_wsgi.x-request_start_us", now),
+               ("mod_wsgi.x-queue_start_us", now)]
+    overridden = {key for key, _ in extra}
+    return [(k, v) for k, v in environ if k not in overridden] + list(extra)
+
+
+def read_exact(sock, count):
+    data = b""
+    while len(data) < count:
+        chunk = sock.recv(count - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def decode_head(payload):
+    version, status, reason_length = struct.unpack_from("<HHH", payload, 0)
+    offset = 6
+    reason = payload[offset:offset + reason_length].decode("latin-1")
+    offset += reason_length
+    (count,) = struct.unpack_from("<H", payload, offset)
+    offset += 2
+    headers = []
+    for _ in range(count):
+        (name_length,) = struct.unpack_from("<H", payload, offset)
+        offset += 2
+        name = payload[offset:offset + name_length].decode("latin-1")
+        offset += name_length
+        (value_length,) = struct.unpack_from("<I", payload, offset)
+        offset += 4
+        headers.append([name, payload[offset:offset + value_length].decode("latin-1")])
+        offset += value_length
+    if offset != len(payload):
+        raise ValueError("response head has %d trailing bytes" % (len(payload) - offset))
+    return version, status, reason, headers
+
+
+def read_response(sock):
+    """Reads frames until RESPONSE_END, a control frame, or EOF."""
+    result = {"status": None, "reason": None, "headers": [], "body": b"", "end": None,
+              "control": None, "message": None, "frames": []}
+    while True:
+        header = read_exact(sock, 8)
+        if header is None:
+            return result
+        frame_type, flags, reserved, length = struct.unpack("<BBHI", header)
+        payload = read_exact(sock, length) if length else b""
+        if payload is None:
+            return result
+        result["frames"].append(frame_type)
+        if frame_type == RESPONSE_HEAD:
+            _, result["status"], result["reason"], result["headers"] = decode_head(payload)
+        elif frame_type == RESPONSE_BODY:
+            result["body"] += payload
+        elif frame_type == RESPONSE_END:
+            result["end"] = "aborted" if payload == b"\x01" else "complete"
+            return result
+        elif frame_type in CONTROL_NAMES:
+            result["control"] = CONTROL_NAMES[frame_type]
+            result["message"] = payload.decode("utf-8", "replace")
+            return result
+        else:
+            raise ValueError("unexpected frame type 0x%02x" % frame_type)
+
+
+def request(socket_path, environ, body_chunks=(), abort_reason=None, timeout=30, raw=None):
+    """Sends one request (or `raw` bytes instead) and returns the decoded response."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(timeout)
+        sock.connect(socket_path)
+        if raw is not None:
+            sock.sendall(raw)
+        else:
+            sock.sendall(encode_head(environ) + encode_body(body_chunks, abort_reason))
+        return read_response(sock)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("socket")
+    parser.add_argument("--script", required=True, help="SCRIPT_FILENAME")
+    parser.add_argument("--method", default="GET")
+    parser.add_argument("--path", default="/")
+    parser.add_argument("--query", default="")
+    parser.add_argument("--env", action="append", default=[], help="extra environ KEY=VALUE")
+    parser.add_argument("--body", default=None)
+    args = parser.parse_args()
+    extra = [tuple(item.split("=", 1)) for item in args.env]
+    chunks = [args.body.encode()] if args.body else []
+    if args.body:
+        extra.append(("CONTENT_LENGTH", str(len(chunks[0]))))
+    result = request(args.socket, base_environ(args.script, args.method, args.path, args.query, extra), chunks)
+    result["body"] = result["body"].decode("latin-1")
+    json.dump(result, sys.stdout, indent=2)
+    print()
+    return 0 if result["end"] == "complete" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
