@@ -1,0 +1,185 @@
+/// Checks the command-line options and completes them into a `ServerConfiguration`.
+/// Every refusal names the option and the reason.
+extension ServerConfiguration {
+    /// Apache's log levels; LogLevel also accepts `module:level` pairs.
+    static let logLevels = Set(["emerg", "alert", "crit", "error", "warn", "notice", "info", "debug"]
+                               + (1...8).map { "trace\($0)" })
+    /// Room left in a 108-byte sun_path for the module's `.<pid>.<generation>.<id>.sock` suffix.
+    static let socketNameAllowance = 40
+    static let socketPathLimit = 107
+    static let systemMimeTypes = "/etc/mime.types"
+
+    public static func resolve(_ options: ServerOptions, in host: HostEnvironment) throws -> ServerConfiguration {
+        try checkNumbers(options)
+        try checkLogLevel(options.logLevel)
+        let listenHost = try options.host.map(checkedHost)
+        let serverName = listenHost ?? "localhost"
+        let accounts = try AccountResolution.resolve(user: options.user, group: options.group, in: host)
+        let cwd = host.currentDirectory
+        func path(_ value: String, _ option: String) throws -> String {
+            try checkWritable(value, option)
+            return PathResolution.absolute(value, from: cwd)
+        }
+
+        let serverRoot = try options.serverRoot.map { try path($0, "--server-root") }
+            ?? ServerRootNaming.defaultServerRoot(serverName: serverName, port: options.port,
+                                                  uid: host.uid, variables: host.variables)
+        try checkWritable(serverRoot, "--server-root")
+        try checkNoWildcard(serverRoot, "server root")
+        let socketDirectory = try checkedSocketDirectory(
+            options.socketPrefix.map { try path($0, "--socket-prefix") } ?? serverRoot)
+
+        let workingDirectory = try options.workingDirectory.map { try path($0, "--working-directory") } ?? cwd
+        if !host.directoryExists(workingDirectory) {
+            throw ExpressError("--working-directory \(workingDirectory): no such directory")
+        }
+        let pythonPath = try options.pythonPath.map { try path($0, "--python-path") }
+        if let bad = pythonPath.first(where: { $0.contains(":") }) {
+            throw ExpressError("--python-path \(bad): a directory name with ':' cannot be put on a "
+                               + "colon-separated path")
+        }
+        let includeFiles = try options.includeFile.map { try path($0, "--include-file") }
+        if let missing = includeFiles.first(where: { !host.fileExists($0) }) {
+            throw ExpressError("--include-file \(missing): no such file")
+        }
+
+        let scriptPath = try options.script.map { try path($0, "SCRIPT") } ?? serverRoot + "/default.wsgi"
+        if options.script != nil && !host.fileExists(scriptPath) {
+            throw ExpressError("WSGI script \(scriptPath): no such file")
+        }
+        try checkNoWildcard(scriptPath, "WSGI script")
+        try checkCallable(options.callableObject)
+        let httpdExecutable = try resolveHttpd(options.httpdExecutable, in: host)
+        let modulesDirectory = try options.modulesDirectory.map { try path($0, "--modules-directory") }
+            ?? ModuleLocator.defaultModulesDirectory
+        let module = ModuleLocator.locate(executableDirectory: host.executableDirectory,
+                                          modulesDirectory: modulesDirectory, fileExists: host.fileExists)
+
+        let mimeTypesFile = host.fileExists(systemMimeTypes) ? systemMimeTypes : serverRoot + "/mime.types"
+        let locale = LocaleSelection.choose(requested: options.locale, in: host)
+        try checkWord(locale, "--locale")
+        let processes = options.processes ?? 1
+        let capacity = processes * options.threads
+        let maxClients = options.maxClients.map { max($0, capacity) }
+            ?? 10 + max(10, capacity * 3 / 2)
+
+        return ServerConfiguration(
+            host: listenHost, serverName: serverName, port: options.port,
+            user: accounts.user, group: accounts.group, invokingUID: host.uid,
+            serverRoot: serverRoot, socketDirectory: socketDirectory, workingDirectory: workingDirectory,
+            pythonPath: pythonPath, includeFiles: includeFiles, httpdExecutable: httpdExecutable,
+            modulesDirectory: modulesDirectory, mimeTypesFile: mimeTypesFile, module: module,
+            scriptPath: scriptPath, usesDefaultScript: options.script == nil,
+            callableObject: options.callableObject, locale: locale, chunkedRequest: options.chunkedRequest,
+            processes: processes, processesGiven: options.processes != nil, threads: options.threads,
+            maxClients: maxClients, serverBacklog: options.serverBacklog,
+            limitRequestBody: options.limitRequestBody, keepAliveTimeout: options.keepAliveTimeout,
+            daemon: DaemonLimits(
+                listenBacklog: options.listenBacklog, queueTimeout: options.queueTimeout,
+                socketTimeout: options.socketTimeout, connectTimeout: options.connectTimeout,
+                requestTimeout: options.requestTimeout, inactivityTimeout: options.inactivityTimeout,
+                startupTimeout: options.startupTimeout, deadlockTimeout: options.deadlockTimeout,
+                gracefulTimeout: options.gracefulTimeout, shutdownTimeout: options.shutdownTimeout,
+                restartInterval: options.restartInterval, maximumRequests: options.maximumRequests),
+            logLevel: options.logLevel, logToTerminal: options.logToTerminal, accessLog: options.accessLog)
+    }
+
+    /// --httpd-executable, else $HTTPD, else Debian's apache2; a bare name is looked up on PATH.
+    private static func resolveHttpd(_ option: String?, in host: HostEnvironment) throws -> String {
+        let name = option ?? host.variables["HTTPD"].flatMap { $0.isEmpty ? nil : $0 } ?? "/usr/sbin/apache2"
+        try checkWritable(name, "--httpd-executable")
+        guard let executable = PathResolution.executable(name, in: host) else {
+            throw ExpressError("--httpd-executable \(name): not an executable file "
+                               + "(install apache2, or pass the path to httpd)")
+        }
+        return executable
+    }
+
+    private static func checkedSocketDirectory(_ directory: String) throws -> String {
+        if directory.utf8.count + "/wsgi".utf8.count + socketNameAllowance > socketPathLimit {
+            throw ExpressError("daemon socket directory \(directory) is too long for a Unix socket "
+                               + "path; pass a shorter --socket-prefix (or --server-root)")
+        }
+        return directory
+    }
+
+    /// <Directory> and <Files> treat these characters as a pattern, not as part of the name.
+    private static func checkNoWildcard(_ path: String, _ what: String) throws {
+        if path.contains(where: { "*?[".contains($0) }) {
+            throw ExpressError("\(what) \(path): Apache would read '*', '?' or '[' in the path as a "
+                               + "wildcard; choose a path without them")
+        }
+    }
+
+    private static func checkNumbers(_ options: ServerOptions) throws {
+        func require(_ value: Int, _ option: String, atLeast minimum: Int, atMost maximum: Int = Int(Int32.max)) throws {
+            if value < minimum || value > maximum {
+                throw ExpressError("--\(option) \(value): must be between \(minimum) and \(maximum)")
+            }
+        }
+        try require(options.port, "port", atLeast: 1, atMost: 65535)
+        if let processes = options.processes { try require(processes, "processes", atLeast: 1, atMost: 10_000) }
+        try require(options.threads, "threads", atLeast: 1, atMost: 65_533)
+        if let maxClients = options.maxClients { try require(maxClients, "max-clients", atLeast: 1) }
+        try require(options.listenBacklog, "listen-backlog", atLeast: 1)
+        try require(options.serverBacklog, "server-backlog", atLeast: 1)
+        try require(options.limitRequestBody, "limit-request-body", atLeast: 0)
+        try require(options.keepAliveTimeout, "keep-alive-timeout", atLeast: 0)
+        let timeouts: [(Int, String)] = [
+            (options.socketTimeout, "socket-timeout"), (options.queueTimeout, "queue-timeout"),
+            (options.connectTimeout, "connect-timeout"), (options.requestTimeout, "request-timeout"),
+            (options.startupTimeout, "startup-timeout"), (options.deadlockTimeout, "deadlock-timeout"),
+            (options.gracefulTimeout, "graceful-timeout"), (options.shutdownTimeout, "shutdown-timeout"),
+            (options.inactivityTimeout, "inactivity-timeout"), (options.restartInterval, "restart-interval"),
+            (options.maximumRequests, "maximum-requests"),
+        ]
+        for (value, option) in timeouts { try require(value, option, atLeast: 0) }
+        // Apache's Timeout is the socket timeout here, and Apache refuses 0.
+        try require(options.socketTimeout, "socket-timeout", atLeast: 1)
+    }
+
+    private static func checkLogLevel(_ value: String) throws {
+        let words = value.split(separator: " ")
+        let valid = !words.isEmpty && words.allSatisfy { word in
+            let level = word.split(separator: ":", omittingEmptySubsequences: false).last.map(String.init) ?? ""
+            return logLevels.contains(level.lowercased())
+        }
+        if !valid {
+            throw ExpressError("--log-level \(value): not an Apache log level (emerg, alert, crit, error, "
+                               + "warn, notice, info, debug, trace1..trace8)")
+        }
+    }
+
+    /// Host names, IPv4 and IPv6 addresses only: the value ends up in names and URLs unquoted.
+    private static func checkedHost(_ value: String) throws -> String {
+        var host = value
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let allowed = host.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || ".-:".contains($0) }
+        if host.isEmpty || !allowed {
+            throw ExpressError("--host \(value): not a host name or IP address")
+        }
+        return host
+    }
+
+    private static func checkCallable(_ value: String) throws {
+        let isIdentifier = value.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+            && value.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+        if !isIdentifier {
+            throw ExpressError("--callable-object \(value): not a Python identifier")
+        }
+    }
+
+    /// Values written unquoted into the environment of httpd.
+    private static func checkWord(_ value: String, _ option: String) throws {
+        try checkWritable(value, option)
+        if value.isEmpty || value.contains(where: { $0 == " " || $0 == "'" || $0 == "\"" }) {
+            throw ExpressError("\(option) \(value): must be a single word")
+        }
+    }
+
+    private static func checkWritable(_ value: String, _ option: String) throws {
+        if let problem = ApacheQuoting.problem(in: value) {
+            throw ExpressError("\(option) \(value.debugDescription): cannot be used because \(problem)")
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// Writes the server root: httpd.conf, apachectl, envvars, the default script and htdocs.
+///
+/// Apache's parent runs as root and reads httpd.conf, so the server root must not be writable by
+/// anyone else: an existing directory is only reused when the invoking user owns it and it is not
+/// group- or world-writable (the default lives in /tmp, where anyone could create it first).
+/// What it creates is readable (0755/0644) for Apache's children and the daemon processes.
+/// Nothing is chowned to --user: Apache's parent writes the logs and the pid file, and the
+/// supervisor creates the sockets and hands them to Apache's user itself.
+public struct ServerRootWriter {
+    public let config: ServerConfiguration
+
+    public init(_ config: ServerConfiguration) {
+        self.config = config
+    }
+
+    public func write() throws {
+        try prepareDirectory(config.serverRoot, what: "server root")
+        try makeDirectory(config.documentRoot)
+        if config.socketDirectory != config.serverRoot && !isDirectory(config.socketDirectory) {
+            try makeDirectory(config.socketDirectory)
+        }
+        if config.usesDefaultScript {
+            try writeFile(config.defaultScriptPath,
+                          DefaultApplication.script(callableObject: config.callableObject), mode: 0o644)
+        }
+        if config.mimeTypesFile.hasPrefix(config.serverRoot + "/") {
+            try writeIfAbsent(config.mimeTypesFile, "# No system mime.types was found.\n")
+        }
+        try writeIfAbsent(config.envvarsPath, "")
+        try writeFile(config.configPath, HttpdConfTemplate.render(config), mode: 0o644)
+        try writeFile(config.controlScriptPath, ApachectlTemplate.render(config), mode: 0o755)
+    }
+
+    private func prepareDirectory(_ path: String, what: String) throws {
+        var info = stat()
+        if lstat(path, &info) != 0 {
+            try makeDirectory(path)
+            return
+        }
+        if (info.st_mode & S_IFMT) != S_IFDIR {
+            throw ExpressError("\(what) \(path) exists and is not a directory (or is a symbolic link)")
+        }
+        if info.st_uid != config.invokingUID {
+            throw ExpressError("\(what) \(path) belongs to uid \(info.st_uid), not to you (uid "
+                               + "\(config.invokingUID)); remove it or choose another --server-root")
+        }
+        if info.st_mode & 0o022 != 0 {
+            throw ExpressError("\(what) \(path) is writable by other users; remove it or run "
+                               + "chmod go-w on it")
+        }
+        // An existing directory keeps its mode (it may be the user's own); AccessWarnings says
+        // when Apache's user cannot get in.
+    }
+
+    private func makeDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw ExpressError("cannot create directory \(path): \(reason(error))", exitCode: 1)
+        }
+        try setMode(path, 0o755)
+    }
+
+    private func writeIfAbsent(_ path: String, _ text: String) throws {
+        if !FileManager.default.fileExists(atPath: path) {
+            try writeFile(path, text, mode: 0o644)
+        }
+    }
+
+    private func writeFile(_ path: String, _ text: String, mode: mode_t) throws {
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw ExpressError("cannot write \(path): \(reason(error))", exitCode: 1)
+        }
+        try setMode(path, mode)
+    }
+
+    private func setMode(_ path: String, _ mode: mode_t) throws {
+        if chmod(path, mode) != 0 {
+            throw ExpressError("cannot set permissions of \(path): \(String(cString: strerror(errno)))",
+                               exitCode: 1)
+        }
+    }
+
+    private func isDirectory(_ path: String) -> Bool {
+        var flag: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &flag) && flag.boolValue
+    }
+
+    private func reason(_ error: Error) -> String {
+        (error as NSError).localizedFailureReason ?? error.localizedDescription
+    }
+}

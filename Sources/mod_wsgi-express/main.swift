@@ -1,0 +1,4 @@
+import ExpressCore
+import Foundation
+
+exit(ExpressMain.run(Array(CommandLine.arguments.dropFirst())))
