@@ -1,0 +1,116 @@
+"""mod_wsgi-express: generated server roots run for real."""
+import os
+import shutil
+import signal
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from conftest import BUILD, APPS, next_port, pid_alive, world_readable_tempdir, our_processes
+
+EXPRESS = os.path.join(BUILD, "mod_wsgi-express")
+
+
+@pytest.fixture
+def workdir():
+    path = world_readable_tempdir("mwsgi-express-")
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def fetch(url, timeout=10):
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.status, response.read()
+
+
+def wait_for(url, timeout=15):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        try:
+            return fetch(url)
+        except Exception as error:  # not up yet
+            last = error
+            time.sleep(0.1)
+    raise AssertionError(f"{url} never answered: {last}")
+
+
+def test_root_without_user_is_refused(workdir):
+    if os.getuid() != 0:
+        pytest.skip("only root is refused")
+    result = subprocess.run([EXPRESS, "setup-server", "--server-root", os.path.join(workdir, "root")],
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "--user" in result.stderr
+
+
+def test_setup_server_apachectl_start_stop(workdir):
+    port = next_port()
+    root = os.path.join(workdir, "root")
+    shutil.copy(os.path.join(APPS, "testapp.wsgi"), workdir)
+    result = subprocess.run([EXPRESS, "setup-server", os.path.join(workdir, "testapp.wsgi"),
+                             "--host", "127.0.0.1", "--port", str(port), "--user", "www-data",
+                             "--group", "www-data", "--server-root", root, "--processes", "2",
+                             "--threads", "3", "--log-level", "info"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert os.access(os.path.join(root, "apachectl"), os.X_OK)
+    ctl = os.path.join(root, "apachectl")
+    assert subprocess.run([ctl, "configtest"], capture_output=True).returncode == 0
+    subprocess.run([ctl, "start"], check=True, capture_output=True)
+    try:
+        status, body = wait_for(f"http://127.0.0.1:{port}/hello")
+        assert (status, body) == (200, b"Hello World!")
+        assert [p for p in our_processes() if root in cmdline(p)], "daemon processes should run"
+    finally:
+        subprocess.run([ctl, "stop"], capture_output=True)
+        wait_stopped(root)
+    assert not [p for p in our_processes() if root in cmdline(p)]
+
+
+def test_start_server_serves_welcome_page_and_stops_on_sigint(workdir):
+    port = next_port()
+    root = os.path.join(workdir, "root")
+    proc = subprocess.Popen([EXPRESS, "start-server", "--host", "127.0.0.1", "--port", str(port),
+                             "--user", "www-data", "--server-root", root],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        status, body = wait_for(f"http://127.0.0.1:{port}/")
+        assert status == 200
+        assert b"mod_wsgi" in body
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    wait_stopped(root)
+    assert not [p for p in our_processes() if root in cmdline(p)]
+    assert not [f for f in os.listdir(root) if f.endswith(".sock")]
+
+
+def test_module_config_and_location():
+    location = subprocess.run([EXPRESS, "module-location"], capture_output=True, text=True, check=True).stdout.strip()
+    assert location == os.path.join(BUILD, "mod_wsgi-swift.so")
+    config = subprocess.run([EXPRESS, "module-config"], capture_output=True, text=True, check=True).stdout
+    assert f"LoadModule wsgi_module \"{location}\"" in config or f"LoadModule wsgi_module '{location}'" in config \
+        or f"LoadModule wsgi_module {location}" in config
+
+
+def cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def wait_stopped(root, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if not [p for p in our_processes() if root in cmdline(p)]:
+            return
+        time.sleep(0.1)

@@ -1,0 +1,32 @@
+"""The configuration from the issue, unchanged, with a real venv as python-home."""
+import json
+import os
+import subprocess
+
+
+def test_issue_example_config_with_venv_and_python_path(apache, tmp_path):
+    server = apache("""
+WSGIDaemonProcess site processes=2 threads=15 user=www-data group=www-data \\
+    python-home=@ROOT@/venv python-path=@ROOT@/lib display-name=%{GROUP}
+WSGIProcessGroup site
+WSGIApplicationGroup %{GLOBAL}
+WSGIScriptAlias / @APP@/venv_app.wsgi
+""", apps=["venv_app.wsgi"], start=False)
+    venv = os.path.join(server.root, "venv")
+    subprocess.run(["/usr/bin/python3", "-m", "venv", "--without-pip", venv], check=True)
+    lib = os.path.join(server.root, "lib")
+    os.makedirs(lib)
+    with open(os.path.join(lib, "helper_module.py"), "w") as f:
+        f.write("VALUE = 'from python-path'\n")
+    subprocess.run(["chmod", "-R", "a+rX", server.root], check=True)
+    server.start()
+
+    status, _, body = server.get("/")
+    assert status == 200, server.log()
+    info = json.loads(body)
+    assert info["prefix"] == venv
+    assert info["base_prefix"] == "/usr"
+    assert info["helper"] == "from python-path"
+    assert lib in info["path"]
+    assert info["argv"] == ["mod_wsgi"]
+    assert info["title"] == "(wsgi:site)"
