@@ -72,8 +72,12 @@ c-test: build
 integration-test: build
 	$(PYTHON) -m pytest -q Tests/Integration
 
+# The working directory becomes the daemon's home, which www-data must be able to enter: the clone
+# may sit under a mode-0700 folder, so serve from a fresh world-readable one.
 serve: build
-	$(BUILD)/mod_wsgi-express start-server --host 127.0.0.1 --port 8000 --user www-data --group www-data --log-to-terminal
+	@dir=$$(mktemp -d /tmp/mod_wsgi-swift-serve.XXXXXX) && chmod 755 $$dir && cd $$dir && \
+	  exec $(CURDIR)/$(BUILD)/mod_wsgi-express start-server --host 127.0.0.1 --port 8000 \
+	    --user www-data --group www-data --server-root $$dir/root --working-directory $$dir --log-to-terminal
 
 bench: build
 	$(PYTHON) bench/run.py

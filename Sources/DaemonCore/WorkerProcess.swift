@@ -13,8 +13,10 @@ public enum WorkerProcess {
     /// The listening socket the supervisor passes.
     static let listenFD: Int32 = 3
 
-    public static func run(configPath: String, groupName: String, slot: Int) -> Never {
-        let parent = getppid()
+    /// `supervisorPID` is who spawned us; without it (a worker started by hand or by a test) the
+    /// parent seen at start counts, which cannot tell a supervisor that died before we ran.
+    public static func run(configPath: String, groupName: String, slot: Int, supervisorPID: pid_t? = nil) -> Never {
+        let parent = supervisorPID ?? getppid()
 
         let config: SupervisorConfig
         do {

@@ -18,7 +18,7 @@ struct WorkerSpawner {
     /// argv for one worker: the display name (what `ps` shows) or our path, then the role.
     func arguments(group: DaemonGroupConfig, slot: Int) -> [String] {
         [group.displayName ?? executable, "worker", "--config", configPath,
-         "--group", group.name, "--slot", String(slot)]
+         "--group", group.name, "--slot", String(slot), "--supervisor", String(getpid())]
     }
 
     func spawn(group: DaemonGroupConfig, slot: Int, listenFD: Int32) throws(SystemError) -> pid_t {

@@ -22,7 +22,11 @@ struct DaemonCommand: ParsableCommand {
         @Option(help: "Supervisor config file written by the Apache module.") var config: String
         @Option(help: "Name of the WSGIDaemonProcess group.") var group: String
         @Option(help: "Slot number of this worker within its group.") var slot: Int
+        @Option(help: "Pid of the supervisor that started this worker; the worker exits if it is gone.")
+        var supervisor: Int32?
 
-        func run() throws { WorkerProcess.run(configPath: config, groupName: group, slot: slot) }
+        func run() throws {
+            WorkerProcess.run(configPath: config, groupName: group, slot: slot, supervisorPID: supervisor)
+        }
     }
 }

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from conftest import BUILD, APPS, next_port, pid_alive, world_readable_tempdir, our_processes
+from conftest import APPS, BUILD, cmdline, next_port, our_processes, world_readable_tempdir
 
 EXPRESS = os.path.join(BUILD, "mod_wsgi-express")
 
@@ -46,6 +46,8 @@ def test_root_without_user_is_refused(workdir):
     assert "--user" in result.stderr
 
 
+# The working directory becomes the daemon's home: www-data must be able to enter it, and the
+# clone may sit under a mode-0700 folder, so every test works from its own readable directory.
 def test_setup_server_apachectl_start_stop(workdir):
     port = next_port()
     root = os.path.join(workdir, "root")
@@ -53,8 +55,8 @@ def test_setup_server_apachectl_start_stop(workdir):
     result = subprocess.run([EXPRESS, "setup-server", os.path.join(workdir, "testapp.wsgi"),
                              "--host", "127.0.0.1", "--port", str(port), "--user", "www-data",
                              "--group", "www-data", "--server-root", root, "--processes", "2",
-                             "--threads", "3", "--log-level", "info"],
-                            capture_output=True, text=True)
+                             "--threads", "3", "--log-level", "info", "--working-directory", workdir],
+                            capture_output=True, text=True, cwd=workdir)
     assert result.returncode == 0, result.stderr
     assert os.access(os.path.join(root, "apachectl"), os.X_OK)
     ctl = os.path.join(root, "apachectl")
@@ -75,7 +77,7 @@ def test_start_server_serves_welcome_page_and_stops_on_sigint(workdir):
     root = os.path.join(workdir, "root")
     proc = subprocess.Popen([EXPRESS, "start-server", "--host", "127.0.0.1", "--port", str(port),
                              "--user", "www-data", "--server-root", root],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=workdir)
     try:
         status, body = wait_for(f"http://127.0.0.1:{port}/")
         assert status == 200
@@ -98,14 +100,6 @@ def test_module_config_and_location():
     config = subprocess.run([EXPRESS, "module-config"], capture_output=True, text=True, check=True).stdout
     assert f"LoadModule wsgi_module \"{location}\"" in config or f"LoadModule wsgi_module '{location}'" in config \
         or f"LoadModule wsgi_module {location}" in config
-
-
-def cmdline(pid):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
 
 
 def wait_stopped(root, timeout=15):

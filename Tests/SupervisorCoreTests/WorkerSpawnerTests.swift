@@ -21,7 +21,7 @@ final class WorkerSpawnerTests: XCTestCase {
         var group = DaemonGroupConfig(name: "site")
         XCTAssertEqual(spawner.arguments(group: group, slot: 2),
                        ["/usr/libexec/mod_wsgi-daemon", "worker", "--config", "/run/wsgi.conf",
-                        "--group", "site", "--slot", "2"])
+                        "--group", "site", "--slot", "2", "--supervisor", String(getpid())])
         group.options["display-name"] = "(wsgi:site)"
         XCTAssertEqual(spawner.arguments(group: group, slot: 0).first, "(wsgi:site)")
     }
@@ -59,7 +59,7 @@ final class WorkerSpawnerTests: XCTestCase {
         XCTAssertEqual(waitpid(pid, &status, 0), pid)
         XCTAssertEqual(WorkerDeath(status: status).description, "exit code 0")
         XCTAssertEqual(readFile(report), """
-            args: worker --config /etc/x.conf --group g --slot 1
+            args: worker --config /etc/x.conf --group g --slot 1 --supervisor \(getpid())
             fd3: socket:[\(inode.st_ino)]
             fd200: closed
             SigBlk:\t0000000000000000

@@ -193,6 +193,15 @@ def test_refuses_to_run_python_as_root(make_worker):
     assert "refusing to run WSGI daemon process group 'test' as root" in worker.log()
 
 
+def test_exits_when_its_supervisor_is_already_gone(make_worker):
+    # The supervisor can die between spawning a worker and the worker's parent-death setup; the
+    # worker then has a new parent and must notice, or it would live on orphaned.
+    worker = make_worker({"app.wsgi": HELLO}, start=False)
+    worker.start(wait=False, extra_args=("--supervisor", "1"))
+    assert worker.process.wait(10) == 1
+    assert "the supervisor (pid 1) exited during start-up" in worker.log()
+
+
 def wait_exit(worker, timeout):
     try:
         return worker.process.wait(timeout)

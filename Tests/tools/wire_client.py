@@ -8,28 +8,19 @@ prints the response as JSON: status, reason, headers, body (text), end ("complet
 null when the worker closed early) or the control frame sent instead of a head."""
 import argparse
 import json
+import os
 import socket
 import struct
 import sys
 import time
 
 VERSION = 1
-KEYS = """REQUEST_METHOD SCRIPT_NAME PATH_INFO QUERY_STRING CONTENT_TYPE CONTENT_LENGTH SERVER_NAME
-SERVER_PORT SERVER_PROTOCOL SERVER_SOFTWARE SERVER_ADDR SERVER_ADMIN SERVER_SIGNATURE REMOTE_ADDR
-REMOTE_PORT REMOTE_USER AUTH_TYPE REQUEST_URI REQUEST_SCHEME DOCUMENT_ROOT CONTEXT_PREFIX
-CONTEXT_DOCUMENT_ROOT SCRIPT_FILENAME HTTP_HOST HTTP_USER_AGENT HTTP_ACCEPT HTTP_ACCEPT_ENCODING
-HTTP_ACCEPT_LANGUAGE HTTP_CONNECTION HTTP_COOKIE HTTP_CACHE_CONTROL HTTP_PRAGMA HTTP_ORIGIN
-HTTP_UPGRADE_INSECURE_REQUESTS HTTP_X_FORWARDED_FOR HTTP_X_FORWARDED_PROTO HTTP_X_REQUESTED_WITH
-HTTP_IF_MODIFIED_SINCE HTTP_IF_NONE_MATCH HTTP_AUTHORIZATION HTTPS mod_wsgi.process_group
-mod_wsgi.application_group mod_wsgi.callable_object mod_wsgi.request_handler mod_wsgi.handler_script
-mod_wsgi.script_reloading mod_wsgi.listener_host mod_wsgi.listener_port mod_wsgi.server_pid
-mod_wsgi.request_id mod_wsgi.connection_id mod_wsgi.script_name mod_wsgi.path_info
-mod_wsgi.enable_sendfile mod_wsgi.ignore_activity mod_wsgi.x-request_start_us
-mod_wsgi.x-queue_start_us mod_wsgi.x-queue_timeout HTTP_CONTENT_MD5""".split()
-KEY_IDS = {name: index + 1 for index, name in enumerate(KEYS)}
+# One key table and one set of frame types for every Python speaker of the protocol: the
+# vectors' generator is where they are written down.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..", "protocol", "vectors"))
+from make_vectors import (KEY_ID as KEY_IDS, REQUEST_ABORT, REQUEST_BODY, REQUEST_END,  # noqa: E402
+                          REQUEST_HEAD, RESPONSE_BODY, RESPONSE_END, RESPONSE_HEAD)
 
-REQUEST_HEAD, REQUEST_BODY, REQUEST_END, REQUEST_ABORT = 0x01, 0x02, 0x03, 0x04
-RESPONSE_HEAD, RESPONSE_BODY, RESPONSE_END = 0x81, 0x82, 0x83
 CONTROL_NAMES = {0x90: "QUEUE_TIMEOUT", 0x91: "APP_LOAD_FAILED", 0x92: "SHUTTING_DOWN",
                  0x93: "REQUEST_TIMEOUT", 0x94: "SCRIPT_RELOADED", 0x9F: "ERROR"}
 

@@ -49,7 +49,7 @@ class Worker:
         self.binary = binary or find_daemon()
         self.process = None
 
-    def start(self, wait=True):
+    def start(self, wait=True, extra_args=()):
         log = open(self.log_path, "ab")
         fd = self.listener.fileno()
 
@@ -60,7 +60,7 @@ class Worker:
                 os.dup2(fd, 3)
             os.set_inheritable(3, True)
         self.process = subprocess.Popen(
-            [self.binary, "worker", "--config", self.config_path, "--group", self.group, "--slot", "0"],
+            [self.binary, "worker", "--config", self.config_path, "--group", self.group, "--slot", "0", *extra_args],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, close_fds=False, preexec_fn=listener_on_fd_3)
         log.close()
         if wait:
