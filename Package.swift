@@ -24,7 +24,7 @@ let package = Package(
         // The Swift half of protocol/: wire frames, environ codec, supervisor config. No Python.
         .target(name: "WireProtocol"),
         // swift-log handler writing Apache error-log lines to stderr (which is Apache's error log).
-        .target(name: "ApacheErrorLog", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "ApacheErrorLog", dependencies: ["CSysShim", .product(name: "Logging", package: "swift-log")]),
         // Embedded CPython: interpreter setup, script loading, the WSGI call, the `mod_wsgi` module.
         .target(name: "PythonHost", dependencies: ["CPython", "CPyShim", "WireProtocol",
                                                    .product(name: "Logging", package: "swift-log")]),

@@ -3,6 +3,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSysShim
 import Logging
 
 public enum ApacheErrorLog {
@@ -84,9 +85,9 @@ public struct ApacheErrorLogHandler: LogHandler {
         let remote = explicit?["remote"] ?? metadata["remote"]
         var text = ApacheErrorLog.formatLine(level: level, message: message.description,
                                              remote: remote.map { "\($0)" }, time: now,
-                                             pid: getpid(), tid: UInt(pthread_self()))
+                                             pid: getpid(), tid: UInt(sys_thread_id()))
         text += "\n"
-        // Like Apache, tid is the pthread id. A single write(2) per line: O_APPEND keeps concurrent writers' lines whole.
+        // A single write(2) per line: O_APPEND keeps concurrent writers' lines whole.
         text.withCString { pointer in
             var offset = 0
             let count = strlen(pointer)

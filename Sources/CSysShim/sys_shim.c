@@ -11,6 +11,7 @@
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -92,3 +93,8 @@ int sys_wtermsig(int status) { return WTERMSIG(status); }
 int sys_wcoredump(int status) { return WCOREDUMP(status); }
 
 const char *sys_signal_abbreviation(int signo) { return sigabbrev_np(signo); }
+
+int sys_thread_id(void)
+{
+    return (int)gettid();
+}

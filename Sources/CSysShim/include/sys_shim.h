@@ -26,6 +26,9 @@ int sys_set_parent_death_signal(int signo);
 /// prctl(PR_SET_NAME): the short name `ps -o comm` and `top` show (truncated to 15 bytes).
 int sys_set_process_name(const char *name);
 
+/* The kernel thread id, which Apache prints as `tid` in its error log. */
+int sys_thread_id(void);
+
 /// posix_spawn_file_actions_addclosefrom_np: close every fd >= `lowfd` in the child.
 int sys_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int lowfd);
 
