@@ -90,6 +90,9 @@ def fail(environ, start_response):
 def fail_mid_body(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "100000")])
     yield b"y" * 1000
+    # Give the module time to flush the head and first bytes to the client; an abort that comes
+    # before anything was sent may honestly become a 502 instead.
+    time.sleep(0.3)
     raise RuntimeError("broke after the headers")
 
 
