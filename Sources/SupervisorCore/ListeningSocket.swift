@@ -7,6 +7,7 @@ import Glibc
 struct ListeningSocket {
     let path: String
     let fd: Int32
+    static let setupSuffix = ".new"
 
     /// Why a socket could not be set up; always names the path.
     struct SetupError: Error, CustomStringConvertible {
@@ -18,20 +19,26 @@ struct ListeningSocket {
     /// Binds `path` (mode 0600, owned by `owner` when we are root so only Apache's children
     /// can connect) and listens with `backlog`. A stale socket file left by a crash is replaced;
     /// any other kind of file at `path` is an error, never deleted.
+    ///
+    /// The socket is set up under a temporary name and renamed into place once it is owned,
+    /// restricted and listening: an Apache child connecting during start-up then sees ENOENT
+    /// (which it retries) rather than EACCES on a root-owned file (which is a 503 at once).
     static func create(path: String, backlog: Int, owner: (uid: UInt32, gid: UInt32)) throws(SetupError) -> ListeningSocket {
         func fail(_ error: SystemError) -> SetupError { SetupError(path: path, reason: error.description) }
 
+        let setupPath = path + Self.setupSuffix
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let capacity = MemoryLayout.size(ofValue: address.sun_path)
-        guard path.utf8.count < capacity else {
-            throw SetupError(path: path, reason: "path is \(path.utf8.count) bytes, the limit is \(capacity - 1)")
+        guard setupPath.utf8.count < capacity else {
+            throw SetupError(path: path, reason: "path is \(path.utf8.count) bytes, the limit is \(capacity - 1 - Self.setupSuffix.utf8.count)")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+            for (index, byte) in setupPath.utf8.enumerated() { buffer[index] = byte }
         }
 
         try removeStaleSocket(at: path)
+        try removeStaleSocket(at: setupPath)
 
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw fail(SystemError("socket")) }
@@ -47,16 +54,17 @@ struct ListeningSocket {
         umask(previousMask)
         guard bound == 0 else { throw fail(SystemError("bind", code: bindErrno)) }
         var bindOK = false
-        defer { if !bindOK { unlink(path) } }
+        defer { if !bindOK { unlink(setupPath) } }
 
-        guard listen(fd, Int32(clamping: max(backlog, 1))) == 0 else { throw fail(SystemError("listen")) }
         // Only root can give the file away; otherwise we already are Apache's user.
         if geteuid() == 0 {
-            guard chown(path, owner.uid, owner.gid) == 0 else {
+            guard chown(setupPath, owner.uid, owner.gid) == 0 else {
                 throw fail(SystemError("chown to \(owner.uid):\(owner.gid)"))
             }
         }
-        guard chmod(path, 0o600) == 0 else { throw fail(SystemError("chmod 0600")) }
+        guard chmod(setupPath, 0o600) == 0 else { throw fail(SystemError("chmod 0600")) }
+        guard listen(fd, Int32(clamping: max(backlog, 1))) == 0 else { throw fail(SystemError("listen")) }
+        guard rename(setupPath, path) == 0 else { throw fail(SystemError("rename into place")) }
 
         bindOK = true
         ok = true

@@ -20,6 +20,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+/* sun_path holds 107 bytes and a NUL; the supervisor binds "<path>.new" first and renames it
+ * into place once it is owned by Apache's user, so 4 of those bytes are not ours. */
+#define WSGI_MAX_SOCKET_PATH ((int)sizeof(((struct sockaddr_un *)0)->sun_path) - 1 - 4)
+
 APLOG_USE_MODULE(wsgi);
 
 #ifndef WSGI_DAEMON_PATH
@@ -335,12 +339,13 @@ static apr_status_t stop_supervisor(void *data)
         sup->running = 0;
     }
 
-    /* The supervisor removes its sockets, unless it was killed. */
-    {
-        for (i = 0; i < global->groups->nelts; i++) {
-            wsgi_daemon_group *group = ((wsgi_daemon_group **)global->groups->elts)[i];
-            if (group->socket_path)
-                remove_quietly(sup->pool, group->socket_path);
+    /* The supervisor removes its sockets, unless it was killed (perhaps while one was still
+     * under its set-up name). */
+    for (i = 0; i < global->groups->nelts; i++) {
+        wsgi_daemon_group *group = ((wsgi_daemon_group **)global->groups->elts)[i];
+        if (group->socket_path) {
+            remove_quietly(sup->pool, group->socket_path);
+            remove_quietly(sup->pool, apr_pstrcat(sup->pool, group->socket_path, ".new", NULL));
         }
     }
     remove_quietly(sup->pool, sup->config_path);
@@ -375,12 +380,11 @@ static void set_socket_paths(apr_pool_t *pconf, server_rec *s, const char *prefi
         wsgi_daemon_group *group = ((wsgi_daemon_group **)global->groups->elts)[i];
         group->socket_path = apr_psprintf(pconf, "%s.%ld.%d.%d.sock", prefix, (long)pid,
                                           generation, group->id);
-        if (strlen(group->socket_path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+        if (strlen(group->socket_path) > WSGI_MAX_SOCKET_PATH)
             ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                          "mod_wsgi: socket path %s of group %s is longer than a Unix socket "
                          "path may be (%d bytes): use a shorter WSGISocketPrefix",
-                         group->socket_path, group->name,
-                         (int)sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+                         group->socket_path, group->name, WSGI_MAX_SOCKET_PATH);
     }
 }
 

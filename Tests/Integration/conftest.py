@@ -209,9 +209,18 @@ def stat_is_socket(path):
     return stat.S_ISSOCK(os.lstat(path).st_mode)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.call_failed = report.failed
+
+
 @pytest.fixture
-def apache():
-    """Factory: apache(wsgi_config, apps=[...]) -> a started ApacheServer, stopped afterwards."""
+def apache(request):
+    """Factory: apache(wsgi_config, apps=[...]) -> a started ApacheServer, stopped afterwards.
+    A failed test prints each server's error log, which is where the cause usually is."""
     servers = []
 
     def make(wsgi_config, apps=(), start=True, **kwargs):
@@ -221,6 +230,8 @@ def apache():
 
     yield make
     for server in servers:
+        if getattr(request.node, "call_failed", False):
+            print(f"--- error log of the server on port {server.port} ---\n{server.log()}")
         server.cleanup()
 
 

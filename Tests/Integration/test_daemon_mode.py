@@ -270,3 +270,12 @@ def test_missing_socket_is_503_after_connect_timeout(apache):
     status = server.get("/hello")[0]
     assert status == 503
     assert time.time() - started < 5
+
+
+def test_requests_at_start_up_wait_for_the_workers(apache):
+    # Sent the moment Apache listens: the supervisor may still be creating the socket and the
+    # workers starting. Each request must wait for them (within connect-timeout), never fail.
+    server = apache(SITE, apps=["testapp.wsgi"])
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        statuses = [r[0] for r in pool.map(lambda _: server.get("/hello"), range(8))]
+    assert statuses == [200] * 8, server.log()

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+@testable import SupervisorCore
 import XCTest
 
 /// The real supervisor loop in a child process, supervising fake workers (see SupervisorHarness):
@@ -71,7 +72,9 @@ final class SupervisorProcessTests: XCTestCase {
         }
         let original = harness.starts(group: "site")
         XCTAssertEqual(Set(original.map(\.slot)), [0, 1])
-        let listener = try XCTUnwrap(socketInode(boundTo: socketPath), "socket not in /proc/net/unix")
+        // The kernel lists a socket under the name it was bound to, before the rename into place.
+        let listener = try XCTUnwrap(socketInode(boundTo: socketPath + ListeningSocket.setupSuffix),
+                                     "socket not in /proc/net/unix")
         XCTAssertEqual(Set(original.map(\.fd3)), ["socket:[\(listener)]"])
         XCTAssertTrue(FileManager.default.fileExists(atPath: "/proc/\(harness.pid)/fd/2"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: "/proc/\(harness.pid)/fd/\(SupervisorHarness.inheritedFD)"),

@@ -224,7 +224,7 @@ WSGIDaemonProcess g
     (server.root / ("d" * 100)).mkdir(mode=0o755)
     server.start()
     # The supervisor cannot bind such a path either; only the module's warning matters here.
-    wait_for(lambda: "is longer than a Unix socket path may be (107 bytes): use a shorter "
+    wait_for(lambda: "is longer than a Unix socket path may be (103 bytes): use a shorter "
              "WSGISocketPrefix" in server.log(), "the warning", server)
     server.stop()
 
