@@ -30,3 +30,28 @@ WSGIScriptAlias / @APP@/venv_app.wsgi
     assert lib in info["path"]
     assert info["argv"] == ["mod_wsgi"]
     assert info["title"] == "(wsgi:site)"
+
+
+def test_global_python_home_and_path_apply_to_groups_without_their_own(apache):
+    server = apache("""
+WSGIPythonHome @ROOT@/venv
+WSGIPythonPath @ROOT@/lib
+WSGIDaemonProcess plain threads=2 user=www-data group=www-data
+WSGIProcessGroup plain
+WSGIApplicationGroup %{GLOBAL}
+WSGIScriptAlias / @APP@/venv_app.wsgi
+""", apps=["venv_app.wsgi"], start=False)
+    venv = os.path.join(server.root, "venv")
+    subprocess.run(["/usr/bin/python3", "-m", "venv", "--without-pip", venv], check=True)
+    lib = os.path.join(server.root, "lib")
+    os.makedirs(lib)
+    with open(os.path.join(lib, "helper_module.py"), "w") as f:
+        f.write("VALUE = 'from WSGIPythonPath'\n")
+    subprocess.run(["chmod", "-R", "a+rX", server.root], check=True)
+    server.start()
+
+    status, _, body = server.get("/")
+    assert status == 200, server.log()
+    info = json.loads(body)
+    assert info["prefix"] == venv
+    assert info["helper"] == "from WSGIPythonPath"
