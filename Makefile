@@ -10,7 +10,7 @@ SWIFT_FLAGS := -c release
 APT_PACKAGES := apache2 apache2-dev libapr1-dev libaprutil1-dev python3-dev python3-pytest python3-venv \
                 libapache2-mod-wsgi-py3 wrk curl procps
 
-.PHONY: all deps build swift module stub-tests install test unit-test c-test integration-test serve bench clean
+.PHONY: all deps build swift module install test unit-test c-test integration-test serve bench clean FORCE
 
 all: build
 
@@ -36,8 +36,11 @@ swift: deps
 MODULE_SOURCES := $(wildcard Sources/mod_wsgi/*.c)
 MODULE_HEADERS := $(wildcard Sources/mod_wsgi/*.h)
 module: deps $(BUILD)/mod_wsgi-swift.so
-$(BUILD)/mod_wsgi-swift.so: $(MODULE_SOURCES) $(MODULE_HEADERS)
-	@mkdir -p $(BUILD)/module
+# The daemon's installed path is compiled in, so a different PREFIX rebuilds the module.
+$(BUILD)/prefix: FORCE
+	@mkdir -p $(BUILD); echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+$(BUILD)/mod_wsgi-swift.so: $(MODULE_SOURCES) $(MODULE_HEADERS) $(BUILD)/prefix
+	rm -rf $(BUILD)/module && mkdir -p $(BUILD)/module
 	cp $(MODULE_SOURCES) $(MODULE_HEADERS) $(BUILD)/module/
 	cd $(BUILD)/module && $(APXS) -c -Wc,-Wall -Wc,-Werror -Wc,-O2 \
 	  -Wc,-DWSGI_DAEMON_PATH='\"$(PREFIX)/libexec/mod_wsgi-swift/mod_wsgi-daemon\"' \
