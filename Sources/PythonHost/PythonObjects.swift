@@ -5,8 +5,18 @@ import CPython
 public typealias PyObjectPointer = UnsafeMutablePointer<PyObject>
 
 enum Py {
+    /// True when this thread holds the GIL, in whichever interpreter. For debug assertions:
+    /// allocating a Python object without the GIL corrupts Python's heap, and only shows later,
+    /// somewhere else, under load. (PyGILState_Check is no use here: it only knows each
+    /// thread's main-interpreter state.)
+    static func thisThreadHoldsGIL() -> Bool {
+        guard let current = _PyThreadState_UncheckedGet() else { return false }
+        return current.pointee.thread_id == PyThread_get_thread_ident()
+    }
+
     /// A new str from Swift text (UTF-8).
     static func string(_ text: String) -> PyObjectPointer? {
+        assert(thisThreadHoldsGIL(), "Py.string without the GIL")
         var text = text
         return text.withUTF8 { utf8 in
             utf8.withMemoryRebound(to: CChar.self) {
@@ -17,6 +27,7 @@ enum Py {
 
     /// An interned str that lives for the whole process (environ keys, attribute names).
     static func interned(_ text: String) -> PyObjectPointer {
+        assert(thisThreadHoldsGIL(), "Py.interned without the GIL")
         guard let object = PyUnicode_InternFromString(text) else {
             fatalError("Python could not allocate the interned string '\(text)'")
         }
@@ -44,6 +55,7 @@ enum Py {
 
     /// Calls `function` with positional arguments (borrowed); returns a new reference or nil.
     static func call(_ function: PyObjectPointer, _ arguments: [PyObjectPointer]) -> PyObjectPointer? {
+        assert(thisThreadHoldsGIL(), "Py.call without the GIL")
         var vector: [UnsafeMutablePointer<PyObject>?] = arguments
         return vector.withUnsafeMutableBufferPointer {
             PyObject_Vectorcall(function, $0.baseAddress, $0.count, nil)

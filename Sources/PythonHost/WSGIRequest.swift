@@ -25,7 +25,7 @@ public final class WSGIRequest {
     let threadID: PyObjectPointer
     /// This thread's PyThread ident, the target for an injected RequestTimeout.
     public let pythonThreadIdent: UInt
-    let closeName = Py.interned("close")
+    let closeName: PyObjectPointer
     var logger = Logger(label: "mod_wsgi")
 
     // Response state of the current request (see WSGIResponse.swift).
@@ -53,7 +53,9 @@ public final class WSGIRequest {
         self.interpreter = interpreter
         self.connection = connection
         threadState = PinnedThreadState()
-        threadID = threadState.withGIL { PyLong_FromLong(threadIndex)! }
+        // Python objects only with the GIL: request threads start while another thread may already
+        // be running Python, and an allocation without the GIL corrupts Python's heap.
+        (threadID, closeName) = threadState.withGIL { (PyLong_FromLong(threadIndex)!, Py.interned("close")) }
         pythonThreadIdent = UInt(PyThread_get_thread_ident())
         pending.reserveCapacity(16 * 1024)
     }
