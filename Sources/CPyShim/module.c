@@ -2,10 +2,6 @@
 #include "shim_internal.h"
 #include <string.h>
 
-static struct PyModuleDef module_def = {
-    PyModuleDef_HEAD_INIT, "mod_wsgi", "mod_wsgi-swift daemon process support.", -1, NULL,
-};
-
 int swpy_ready_types(void) {
     if (PyType_Ready(&swpy_RequestHandleType) < 0) return -1;
     if (PyType_Ready(&swpy_InputType) < 0) return -1;
@@ -13,39 +9,49 @@ int swpy_ready_types(void) {
     return 0;
 }
 
-/* mod_wsgi.RequestTimeout: injected into a request thread that ran past request-timeout. A
-   BaseException subclass so a bare `except Exception` in the application does not swallow it. */
-static PyObject *request_timeout_type = NULL;
-
-static PyObject *init_module(void) {
-    if (swpy_ready_types() != 0) return NULL;
-    PyObject *module = PyModule_Create(&module_def);
-    if (module == NULL) return NULL;
-    if (request_timeout_type == NULL) {
-        request_timeout_type = PyErr_NewExceptionWithDoc(
-            "mod_wsgi.RequestTimeout", "The request ran longer than the daemon's request-timeout.",
-            PyExc_BaseException, NULL);
-        if (request_timeout_type == NULL) { Py_DECREF(module); return NULL; }
-    }
-    Py_INCREF(request_timeout_type);
-    if (PyModule_AddObject(module, "RequestTimeout", request_timeout_type) != 0) {
-        Py_DECREF(request_timeout_type);
-        Py_DECREF(module);
-        return NULL;
+/* Runs once in every interpreter that imports mod_wsgi (multi-phase init), so each application
+   group's sub-interpreter gets a module of its own. The C types are static and shared (as CPython
+   3.11 shares its own static types between interpreters); RequestTimeout is a heap type, so each
+   interpreter creates its own: `except mod_wsgi.RequestTimeout` then matches in every group. */
+static int exec_module(PyObject *module) {
+    if (swpy_ready_types() != 0) return -1;
+    /* A BaseException subclass so a bare `except Exception` in the application does not swallow it. */
+    PyObject *request_timeout = PyErr_NewExceptionWithDoc(
+        "mod_wsgi.RequestTimeout", "The request ran longer than the daemon's request-timeout.",
+        PyExc_BaseException, NULL);
+    if (request_timeout == NULL) return -1;
+    if (PyModule_AddObject(module, "RequestTimeout", request_timeout) != 0) {
+        Py_DECREF(request_timeout);
+        return -1;
     }
     Py_INCREF(&swpy_InputType);
+    if (PyModule_AddObject(module, "Input", (PyObject *)&swpy_InputType) != 0) {
+        Py_DECREF(&swpy_InputType);
+        return -1;
+    }
     Py_INCREF(&swpy_LogType);
-    if (PyModule_AddObject(module, "Input", (PyObject *)&swpy_InputType) != 0 ||
-        PyModule_AddObject(module, "Log", (PyObject *)&swpy_LogType) != 0 ||
-        PyModule_AddStringConstant(module, "process_group", "") != 0 ||
+    if (PyModule_AddObject(module, "Log", (PyObject *)&swpy_LogType) != 0) {
+        Py_DECREF(&swpy_LogType);
+        return -1;
+    }
+    if (PyModule_AddStringConstant(module, "process_group", "") != 0 ||
         PyModule_AddStringConstant(module, "application_group", "") != 0 ||
         PyModule_AddIntConstant(module, "maximum_processes", 1) != 0 ||
-        PyModule_AddIntConstant(module, "threads_per_process", 1) != 0) {
-        Py_DECREF(module);
-        return NULL;
-    }
-    return module;
+        PyModule_AddIntConstant(module, "threads_per_process", 1) != 0)
+        return -1;
+    return 0;
 }
+
+static PyModuleDef_Slot module_slots[] = {
+    {Py_mod_exec, exec_module},
+    {0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT, "mod_wsgi", "mod_wsgi-swift daemon process support.", 0, NULL, module_slots,
+};
+
+static PyObject *init_module(void) { return PyModuleDef_Init(&module_def); }
 
 int swpy_register_builtin_module(void) {
     return PyImport_AppendInittab("mod_wsgi", init_module);
@@ -78,13 +84,8 @@ int swpy_configure_module(const char *process_group, const char *application_gro
     return rc;
 }
 
-int swpy_exception_is_request_timeout(void) {
-    return request_timeout_type != NULL && PyErr_ExceptionMatches(request_timeout_type);
-}
-
-int swpy_inject_request_timeout(unsigned long thread_ident) {
-    if (request_timeout_type == NULL) return 0;
-    return PyThreadState_SetAsyncExc(thread_ident, request_timeout_type);
+int swpy_inject_async_exception(unsigned long thread_ident, PyObject *type) {
+    return PyThreadState_SetAsyncExc(thread_ident, type);
 }
 
 void swpy_clear_async_exception(unsigned long thread_ident) {

@@ -88,8 +88,10 @@ public enum WorkerProcess {
             // Finalizing runs atexit handlers and joins the application's own threads; do not let
             // that outlast shutdown-timeout either.
             startReaper(seconds: max(group.shutdownTimeout, 1), groupName: group.name)
-            let status = interpreter.finalize()
-            if status != 0 { logger.warning("Python finalization reported an error (\(status)).") }
+            // nil: a sub-interpreter could not be ended safely, so Python was left as it is (logged).
+            if let status = interpreter.finalize(), status != 0 {
+                logger.warning("Python finalization reported an error (\(status)).")
+            }
         } else {
             logger.warning("Daemon process '\(group.name)' still had \(control.activeRequests.load(ordering: .relaxed)) requests running after \(timeout) seconds; exiting without finalizing Python.")
         }

@@ -1,4 +1,5 @@
-// Starting and stopping the embedded interpreter (the main interpreter only, for now).
+// Starting and stopping the embedded Python: the main interpreter and the sub-interpreters of
+// the application groups.
 import CPyShim
 import CPython
 import Logging
@@ -7,9 +8,10 @@ public final class PythonInterpreter: @unchecked Sendable {
     // @unchecked: the fields below are written once in start() before any worker thread exists,
     // and afterwards only read with the GIL held.
     public let settings: InterpreterSettings
-    let environ: EnvironTemplate
-    let scripts: ScriptCache
-    let fileWrapper: PyObjectPointer
+    /// The main interpreter: application group %{GLOBAL} ("" on the wire).
+    let main: InterpreterContext
+    /// One sub-interpreter per other application group, made on first use.
+    let subInterpreters: SubInterpreters
     private var mainThreadState: UnsafeMutablePointer<PyThreadState>?
 
     /// Initialises Python (isolated config, explicit program name, no signal handlers), applies
@@ -22,13 +24,8 @@ public final class PythonInterpreter: @unchecked Sendable {
         }
         try initializeRuntime(programName: settings.programName)
         do {
-            let helpers = try Py.run(source: hostHelperSource, filename: "<mod_wsgi-swift>")
-            try configureSys(settings, helpers: helpers)
-            guard let wrapper = PyDict_GetItemString(helpers, "FileWrapper") else {
-                throw PythonHostError.initialization("FileWrapper missing from the host helpers")
-            }
-            Py_INCREF(wrapper)
-            let interpreter = PythonInterpreter(settings: settings, helpers: helpers, fileWrapper: wrapper)
+            let main = try InterpreterContext.setUp(name: [], settings: settings)
+            let interpreter = PythonInterpreter(settings: settings, main: main)
             interpreter.mainThreadState = PyEval_SaveThread()
             return interpreter
         } catch {
@@ -37,26 +34,24 @@ public final class PythonInterpreter: @unchecked Sendable {
         }
     }
 
-    private init(settings: InterpreterSettings, helpers: PyObjectPointer, fileWrapper: PyObjectPointer) {
+    private init(settings: InterpreterSettings, main: InterpreterContext) {
         self.settings = settings
-        self.fileWrapper = fileWrapper
-        environ = EnvironTemplate(settings: settings, fileWrapper: fileWrapper)
-        scripts = ScriptCache(helpers: helpers)
+        self.main = main
+        subInterpreters = SubInterpreters(settings: settings)
     }
 
-    /// Flushes sys.stdout/sys.stderr and finalizes Python (runs atexit handlers). Only when no
-    /// other thread is inside Python any more.
-    public func finalize() -> Int32 {
+    /// Ends the sub-interpreters, flushes sys.stdout/sys.stderr and finalizes Python (runs atexit
+    /// handlers). Only when no other thread is inside Python any more. Returns Py_FinalizeEx's
+    /// status, or nil when a sub-interpreter could not be ended safely and Python was left as it
+    /// is (the reason is logged; the process should just exit).
+    public func finalize() -> Int32? {
         PyEval_RestoreThread(mainThreadState)
-        flushStandardStreams()
-        return Py_FinalizeEx()
-    }
-
-    private func flushStandardStreams() {
-        for name in ["stdout", "stderr"] {
-            guard let stream = PySys_GetObject(name) else { continue }
-            if let result = PyObject_CallMethodNoArgs(stream, Py.interned("flush")) { Py_DECREF(result) } else { PyErr_Clear() }
+        main.flushStandardStreams()
+        guard subInterpreters.endAll() else {
+            _ = PyEval_SaveThread()
+            return nil
         }
+        return Py_FinalizeEx()
     }
 
     private static func initializeRuntime(programName: String) throws {
@@ -78,46 +73,6 @@ public final class PythonInterpreter: @unchecked Sendable {
             throw PythonHostError.initialization(message)
         }
     }
-
-    private static func configureSys(_ settings: InterpreterSettings, helpers: PyObjectPointer) throws {
-        func callHelper(_ name: String, _ arguments: [PyObjectPointer]) throws {
-            guard let function = PyDict_GetItemString(helpers, name) else {
-                throw PythonHostError.initialization("host helper \(name) missing")
-            }
-            guard let result = Py.call(function, arguments) else {
-                throw PythonHostError.initialization(Py.fetchExceptionText() ?? "\(name) failed")
-            }
-            Py_DECREF(result)
-        }
-        guard let paths = PyList_New(0) else { throw PythonHostError.initialization("out of memory") }
-        defer { Py_DECREF(paths) }
-        for entry in settings.pythonPath {
-            guard let item = Py.string(entry) else { continue }
-            PyList_Append(paths, item)
-            Py_DECREF(item)
-        }
-        guard let home = Py.string(settings.homeDirectory ?? "") else { throw PythonHostError.initialization("out of memory") }
-        defer { Py_DECREF(home) }
-        try callHelper("apply_python_path", [paths, home])
-
-        for name in ["stdout", "stderr"] {
-            guard let log = swpy_log_new(Int32(SWPY_LOG_ERROR), nil) else {
-                throw PythonHostError.initialization("could not create sys.\(name)")
-            }
-            PySys_SetObject(name, log)
-            Py_DECREF(log)
-        }
-        guard swpy_configure_module(settings.processGroup, "", settings.processes, settings.threads,
-                                    modWSGIVersion.major, modWSGIVersion.minor, modWSGIVersion.micro) == 0 else {
-            throw PythonHostError.initialization(Py.fetchExceptionText() ?? "mod_wsgi module setup failed")
-        }
-        guard let module = PyImport_ImportModule("mod_wsgi"),
-              let wrapper = PyDict_GetItemString(helpers, "FileWrapper") else {
-            throw PythonHostError.initialization(Py.fetchExceptionText() ?? "mod_wsgi module missing")
-        }
-        PyObject_SetAttrString(module, "FileWrapper", wrapper)
-        Py_DECREF(module)
-    }
 }
 
 extension PythonInterpreter {
@@ -126,11 +81,28 @@ extension PythonInterpreter {
     public func preload(script: String, applicationGroup: String) -> ScriptLoadFailure? {
         let state = PyGILState_Ensure()
         defer { PyGILState_Release(state) }
-        let failure = scripts.preload(path: script, group: applicationGroup)
+        let failure = loadInGroup(script: script, applicationGroup: applicationGroup)
         if let failure {
             for line in failure.logLines { CallbackBridge.logger.error("\(line)") }
         }
         return failure
+    }
+
+    private func loadInGroup(script: String, applicationGroup: String) -> ScriptLoadFailure? {
+        // %{GLOBAL} is the main interpreter, which requests name as "".
+        if applicationGroup.isEmpty || applicationGroup == "%{GLOBAL}" {
+            return main.scripts.preload(path: script)
+        }
+        let name = Array(applicationGroup.utf8)
+        let found = name.withUnsafeBytes { subInterpreters.context(named: $0) }
+        switch found {
+        case .failure(let failure):
+            return failure
+        case .success(let context):
+            let previous = PyThreadState_Swap(subInterpreters.threadState(in: context))
+            defer { PyThreadState_Swap(previous) }
+            return context.scripts.preload(path: script)
+        }
     }
 }
 
@@ -143,6 +115,7 @@ extension PythonInterpreter {
         // Checked with the GIL held. If the request ends right after, the exception stays pending
         // and the thread's next request clears it before running any Python code.
         guard stillCurrent() else { return false }
-        return swpy_inject_request_timeout(threadIdent) == 1
+        if let injected = subInterpreters.injectRequestTimeout(threadIdent: threadIdent) { return injected }
+        return swpy_inject_async_exception(threadIdent, main.requestTimeout) == 1
     }
 }

@@ -1,6 +1,7 @@
 // Loading WSGI scripts as mod_wsgi does: module `_mod_wsgi_<md5 of path>`, one load per (script,
 // application group), and a changed mtime means the process must restart (daemon-mode reloading).
-// Every application group runs in the main interpreter for now.
+// Each interpreter (so each application group) has its own cache, used only while one of its
+// thread states is current.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +21,6 @@ final class ScriptCache: @unchecked Sendable {
     // @unchecked: `entries` is only touched with the GIL held, loads are serialised by loadLock.
     private struct Entry {
         var path: [UInt8]
-        var group: [UInt8]
         var cPath: [CChar]
         var module: PyObjectPointer
         var modifiedAt: timespec
@@ -36,10 +36,9 @@ final class ScriptCache: @unchecked Sendable {
         pthread_mutex_init(loadLock, nil)
     }
 
-    /// The callable `callable` of `script` in `group` (GIL held).
-    func lookup(script: UnsafeRawBufferPointer, group: UnsafeRawBufferPointer, callable: UnsafeRawBufferPointer,
-                checkReload: Bool) -> ScriptLookup {
-        if let index = find(script, group) {
+    /// The callable `callable` of `script` (GIL held).
+    func lookup(script: UnsafeRawBufferPointer, callable: UnsafeRawBufferPointer, checkReload: Bool) -> ScriptLookup {
+        if let index = find(script) {
             if checkReload && changedOnDisk(entries[index]) { return .reloadRequired }
             return attribute(of: entries[index].module, callable: callable, script: script)
         }
@@ -48,28 +47,25 @@ final class ScriptCache: @unchecked Sendable {
             withoutGIL { _ = pthread_mutex_lock(loadLock) }
         }
         defer { pthread_mutex_unlock(loadLock) }
-        if let index = find(script, group) {
+        if let index = find(script) {
             return attribute(of: entries[index].module, callable: callable, script: script)
         }
-        switch load(path: String(decoding: script, as: UTF8.self), group: Array(group)) {
+        switch load(path: String(decoding: script, as: UTF8.self)) {
         case .success(let module): return attribute(of: module, callable: callable, script: script)
         case .failure(let failure): return .failed(reason: failure.reason, logLines: failure.logLines)
         }
     }
 
     /// Loads a script at start-up (WSGIImportScript / preload); returns the failure, if any.
-    func preload(path: String, group: String) -> ScriptLoadFailure? {
+    func preload(path: String) -> ScriptLoadFailure? {
         let pathBytes = Array(path.utf8)
-        // %{GLOBAL} is the main interpreter, which requests name as "".
-        let groupBytes = group == "%{GLOBAL}" ? [] : Array(group.utf8)
-        let found = pathBytes.withUnsafeBytes { p in groupBytes.withUnsafeBytes { g in find(p, g) } }
-        if found != nil { return nil }
-        if case .failure(let failure) = load(path: path, group: groupBytes) { return failure }
+        if pathBytes.withUnsafeBytes({ find($0) }) != nil { return nil }
+        if case .failure(let failure) = load(path: path) { return failure }
         return nil
     }
 
-    private func find(_ script: UnsafeRawBufferPointer, _ group: UnsafeRawBufferPointer) -> Int? {
-        entries.firstIndex { $0.path.elementsEqual(script) && $0.group.elementsEqual(group) }
+    private func find(_ script: UnsafeRawBufferPointer) -> Int? {
+        entries.firstIndex { $0.path.elementsEqual(script) }
     }
 
     private func changedOnDisk(_ entry: Entry) -> Bool {
@@ -91,7 +87,7 @@ final class ScriptCache: @unchecked Sendable {
         return .failed(reason: message, logLines: [message])
     }
 
-    private func load(path: String, group: [UInt8]) -> Result<PyObjectPointer, ScriptLoadFailure> {
+    private func load(path: String) -> Result<PyObjectPointer, ScriptLoadFailure> {
         var info = stat()
         guard stat(path, &info) == 0 else {
             let message = "failed to load WSGI script '\(path)': \(String(cString: strerror(errno)))"
@@ -111,7 +107,7 @@ final class ScriptCache: @unchecked Sendable {
         guard let module = Py.call(loadFunction, [pathObject, moduleName]) else {
             return .failure(failure(path, traceback: Py.fetchExceptionText() ?? ""))
         }
-        entries.append(Entry(path: Array(path.utf8), group: group, cPath: Array(path.utf8CString),
+        entries.append(Entry(path: Array(path.utf8), cPath: Array(path.utf8CString),
                              module: module, modifiedAt: info.st_mtim))
         return .success(module)
     }

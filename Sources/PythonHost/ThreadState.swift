@@ -1,5 +1,6 @@
-// One pinned PyThreadState per worker thread (spike §1: a fresh thread state per request is 5-8x
-// slower and resets threading.local).
+// One pinned PyThreadState per worker thread in the main interpreter (spike §1: a fresh thread
+// state per request is 5-8x slower and resets threading.local). A thread's states in the
+// sub-interpreters are kept the same way, by SubInterpreters.threadState(in:).
 import CPython
 
 public final class PinnedThreadState {

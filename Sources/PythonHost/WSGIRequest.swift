@@ -26,6 +26,8 @@ public final class WSGIRequest {
     /// This thread's PyThread ident, the target for an injected RequestTimeout.
     public let pythonThreadIdent: UInt
     let closeName: PyObjectPointer
+    /// The interpreter of the current request's application group.
+    var context: InterpreterContext
     var logger = Logger(label: "mod_wsgi")
 
     // Response state of the current request (see WSGIResponse.swift).
@@ -52,6 +54,7 @@ public final class WSGIRequest {
     public init(interpreter: PythonInterpreter, threadIndex: Int, connection: FrameConnection) {
         self.interpreter = interpreter
         self.connection = connection
+        context = interpreter.main
         threadState = PinnedThreadState()
         // Python objects only with the GIL: request threads start while another thread may already
         // be running Python, and an allocation without the GIL corrupts Python's heap.
@@ -95,14 +98,39 @@ public final class WSGIRequest {
     }
 
     private func runLocked(head: RequestHeadDecoder, payload: UnsafeRawBufferPointer, times: RequestTimes) -> RequestOutcome {
+        let empty = UnsafeRawBufferPointer(start: nil, count: 0)
+        let group = head.value(id: EnvironKeys.applicationGroup, in: payload) ?? empty
+        if group.isEmpty {
+            return runApplication(in: interpreter.main, head: head, payload: payload, times: times)
+        }
+        let found = interpreter.subInterpreters.context(named: group)
+        switch found {
+        case .failure(let failure):
+            return sendLoadFailure(reason: failure.reason, logLines: failure.logLines)
+        case .success(let context):
+            // Swapped with the GIL held: this thread's own state in that interpreter, kept for
+            // the thread's life (threading.local survives from one request to the next).
+            let previous = PyThreadState_Swap(interpreter.subInterpreters.threadState(in: context))
+            interpreter.subInterpreters.setRunning(context, ident: pythonThreadIdent)
+            defer {
+                interpreter.subInterpreters.setRunning(nil, ident: pythonThreadIdent)
+                PyThreadState_Swap(previous)
+            }
+            return runApplication(in: context, head: head, payload: payload, times: times)
+        }
+    }
+
+    /// Runs the request in `context`, whose thread state is current.
+    private func runApplication(in context: InterpreterContext, head: RequestHeadDecoder, payload: UnsafeRawBufferPointer,
+                                times: RequestTimes) -> RequestOutcome {
+        self.context = context
         // A RequestTimeout aimed at this thread's previous request must not hit this one.
         swpy_clear_async_exception(pythonThreadIdent)
         defer { swpy_clear_async_exception(pythonThreadIdent) }
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         let reloading = head.value(id: EnvironKeys.scriptReloading, in: payload).map { !$0.elementsEqual("0".utf8) } ?? true
-        let lookup = interpreter.scripts.lookup(
+        let lookup = context.scripts.lookup(
             script: head.value(id: EnvironKeys.scriptFilename, in: payload) ?? empty,
-            group: head.value(id: EnvironKeys.applicationGroup, in: payload) ?? empty,
             callable: head.value(id: EnvironKeys.callableObject, in: payload) ?? empty,
             checkReload: reloading)
         let application: PyObjectPointer
@@ -114,14 +142,12 @@ public final class WSGIRequest {
             FrameEncoder.appendControl(.scriptReloaded, to: &pending)
             return flush() ? .scriptReloaded : .connectionFailed(failure ?? "send failed")
         case .failed(let reason, let lines):
-            for line in lines { log(.error, line) }
-            FrameEncoder.appendControl(.appLoadFailed, message: reason, to: &pending)
-            return flush() ? .completed : .connectionFailed(failure ?? "send failed")
+            return sendLoadFailure(reason: reason, logLines: lines)
         }
         defer { Py_DECREF(application) }
 
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        guard let handle = swpy_request_handle_new(context) else { return failBeforeCall() }
+        let requestPointer = Unmanaged.passUnretained(self).toOpaque()
+        guard let handle = swpy_request_handle_new(requestPointer) else { return failBeforeCall() }
         defer {
             swpy_request_handle_invalidate(handle)
             Py_DECREF(handle)
@@ -135,7 +161,7 @@ public final class WSGIRequest {
 
         var times = times
         times.applicationStart = microsecondsNow()
-        guard let environ = interpreter.environ.build(head: head, payload: payload, input: input, errors: errors,
+        guard let environ = context.environ.build(head: head, payload: payload, input: input, errors: errors,
                                                       times: times, threadID: threadID) else {
             return failBeforeCall()
         }
@@ -152,6 +178,13 @@ public final class WSGIRequest {
         return finishResponse()
     }
 
+    /// The application could not be loaded: log why and answer APP_LOAD_FAILED.
+    private func sendLoadFailure(reason: String, logLines: [String]) -> RequestOutcome {
+        for line in logLines { log(.error, line) }
+        FrameEncoder.appendControl(.appLoadFailed, message: reason, to: &pending)
+        return flush() ? .completed : .connectionFailed(failure ?? "send failed")
+    }
+
     /// An allocation failed before the application could be called.
     private func failBeforeCall() -> RequestOutcome {
         reportException()
@@ -160,7 +193,7 @@ public final class WSGIRequest {
 
     /// Logs the pending Python exception with its traceback, one log line per traceback line.
     func reportException() {
-        if swpy_exception_is_request_timeout() != 0 {
+        if PyErr_ExceptionMatches(context.requestTimeout) != 0 {
             // Expected when request-timeout fired: no traceback, the thread carries on.
             PyErr_Clear()
             interrupted = true

@@ -363,3 +363,61 @@ def application(environ, start_response):
     body = get(worker)["body"].decode()
     expected = repr(([home, libs, pth_target], home, "found via .pth", "C.UTF-8", "C.UTF-8", "0o27", ["mod_wsgi"]))
     assert body == expected
+
+
+GROUPS = '''
+import atexit, sys, mod_wsgi
+count = 0
+atexit.register(lambda: sys.stderr.write("atexit ran in group %r\\n" % mod_wsgi.application_group))
+def application(environ, start_response):
+    global count
+    count += 1
+    start_response("200 OK", [])
+    return [("%d|%s|%d" % (id(sys.modules), mod_wsgi.application_group, count)).encode()]
+'''
+
+
+def group_get(worker, group):
+    response = get(worker, extra=[("mod_wsgi.application_group", group)])
+    assert response["status"] == 200, response
+    modules, name, count = response["body"].decode().split("|")
+    return modules, name, int(count)
+
+
+def test_application_groups_run_in_sub_interpreters_that_end_on_stop(make_worker):
+    worker = make_worker({"app.wsgi": GROUPS}, {"threads": "2"}, start=False)
+    with open(worker.config_path) as f:
+        config = f.read().replace("end\n", "preload %s|one|application\nend\n" % worker.scripts["app.wsgi"])
+    with open(worker.config_path, "w") as f:
+        f.write(config)
+    worker.start()
+    worker.wait_for_log("Created the Python interpreter for application group 'one'.")
+    main, one, two = group_get(worker, ""), group_get(worker, "one"), group_get(worker, "two")
+    assert (main[1], one[1], two[1]) == ("", "one", "two")
+    assert len({main[0], one[0], two[0]}) == 3, "each group has its own sys.modules"
+    assert (main[2], one[2], two[2]) == (1, 1, 1), "module globals are not shared"
+    assert group_get(worker, "one")[2] == 2, "the preloaded module serves group one"
+    assert worker.log().count("Loading WSGI script") == 3, "one load per group"
+    assert worker.stop() == 0
+    log = worker.log()
+    for group in ("one", "two"):
+        assert "atexit ran in group %r" % group in log
+        assert "Ended the Python interpreter for application group '%s'." % group in log
+    assert "atexit ran in group ''" in log
+    assert "Fatal Python error" not in log and "Exception ignored" not in log
+
+
+def test_a_group_with_a_running_daemon_thread_exits_without_finalizing(make_worker):
+    background = '''
+import threading, time
+threading.Thread(target=lambda: time.sleep(3600), daemon=True).start()
+def application(environ, start_response):
+    start_response("200 OK", [])
+    return [b"started"]
+'''
+    worker = make_worker({"app.wsgi": background})
+    assert get(worker, extra=[("mod_wsgi.application_group", "bg")])["body"] == b"started"
+    assert worker.stop() == 0
+    log = worker.log()
+    assert "Not finalizing Python: application group 'bg' has 1 thread(s) of its own still running" in log
+    assert "Fatal Python error" not in log and "Exception ignored" not in log

@@ -36,20 +36,17 @@ enum { SWPY_LOG_ERROR = 0, SWPY_LOG_WARNING = 1, SWPY_LOG_INFO = 2 };
 /* Adds `mod_wsgi` to the init table; call before Py_InitializeFromConfig. Returns 0 or -1. */
 int swpy_register_builtin_module(void);
 
-/* Sets mod_wsgi.process_group, application_group, maximum_processes, threads_per_process and
-   version. GIL held. Returns 0, or -1 with an exception set. */
+/* Sets process_group, application_group, maximum_processes, threads_per_process and version
+   on the current interpreter's mod_wsgi module. GIL held. Returns 0, or -1 with an exception set. */
 int swpy_configure_module(const char *process_group, const char *application_group,
                           long maximum_processes, long threads_per_process,
                           long version_major, long version_minor, long version_micro);
 
-/* 1 when the pending exception is mod_wsgi.RequestTimeout (not cleared). */
-int swpy_exception_is_request_timeout(void);
+/* Schedules the exception `type` in the thread with this PyThread ident, among the threads of the
+   CURRENT interpreter (GIL held). Returns how many threads were affected (0 or 1). */
+int swpy_inject_async_exception(unsigned long thread_ident, PyObject *type);
 
-/* Schedules mod_wsgi.RequestTimeout in the thread with this PyThread ident (GIL held). Returns how
-   many threads were affected (0 or 1). */
-int swpy_inject_request_timeout(unsigned long thread_ident);
-
-/* Drops an injected exception the thread has not raised yet (GIL held). */
+/* Drops an injected exception the thread has not raised yet (current interpreter, GIL held). */
 void swpy_clear_async_exception(unsigned long thread_ident);
 
 /* ---- per-request objects ------------------------------------------------------------------- */

@@ -1,0 +1,106 @@
+// One Python interpreter of the worker: the main one (application group %{GLOBAL}, sent as "")
+// or the sub-interpreter of one application group. Everything here that is a Python object made
+// by Python code (host helpers, FileWrapper, RequestTimeout, the script modules) belongs to this
+// interpreter and is only used while one of its thread states is current.
+import CPyShim
+import CPython
+
+final class InterpreterContext: @unchecked Sendable {
+    // @unchecked: immutable after setUp, except `threadStates`, which is only touched with the
+    // GIL held.
+    /// The application group as the wire sends it ("" = the main interpreter).
+    let name: [UInt8]
+    let state: OpaquePointer
+    let scripts: ScriptCache
+    let environ: EnvironTemplate
+    /// This interpreter's mod_wsgi.RequestTimeout.
+    let requestTimeout: PyObjectPointer
+    /// Every thread state made for this interpreter (sub-interpreters only), with the PyThread
+    /// ident of the thread that owns it: shutdown deletes them before ending the interpreter.
+    var threadStates: [(ident: UInt, state: UnsafeMutablePointer<PyThreadState>)] = []
+
+    var isMain: Bool { name.isEmpty }
+    var nameText: String { String(decoding: name, as: UTF8.self) }
+
+    private init(name: [UInt8], state: OpaquePointer, helpers: PyObjectPointer,
+                 fileWrapper: PyObjectPointer, requestTimeout: PyObjectPointer, settings: InterpreterSettings) {
+        self.name = name
+        self.state = state
+        self.requestTimeout = requestTimeout
+        scripts = ScriptCache(helpers: helpers)
+        environ = EnvironTemplate(settings: settings, fileWrapper: fileWrapper)
+    }
+
+    /// Sets up the interpreter whose thread state is current (GIL held): host helpers, sys.argv,
+    /// python-path and home, sys.stdout/sys.stderr to the error log, and the `mod_wsgi` module
+    /// with `application_group` = `name`.
+    static func setUp(name: [UInt8], settings: InterpreterSettings) throws -> InterpreterContext {
+        let helpers = try Py.run(source: hostHelperSource, filename: "<mod_wsgi-swift>")
+        do {
+            try configureSys(settings, helpers: helpers, applicationGroup: String(decoding: name, as: UTF8.self))
+            guard let module = PyImport_ImportModule("mod_wsgi") else {
+                throw PythonHostError.initialization(Py.fetchExceptionText() ?? "mod_wsgi module missing")
+            }
+            defer { Py_DECREF(module) }
+            guard let wrapper = PyDict_GetItemString(helpers, "FileWrapper"),
+                  PyObject_SetAttrString(module, "FileWrapper", wrapper) == 0,
+                  let requestTimeout = PyObject_GetAttrString(module, "RequestTimeout") else {
+                throw PythonHostError.initialization(Py.fetchExceptionText() ?? "FileWrapper or RequestTimeout missing")
+            }
+            Py_INCREF(wrapper)
+            return InterpreterContext(name: name, state: PyInterpreterState_Get(), helpers: helpers, fileWrapper: wrapper,
+                                      requestTimeout: requestTimeout, settings: settings)
+        } catch {
+            Py_DECREF(helpers)
+            throw error
+        }
+    }
+
+    private static func configureSys(_ settings: InterpreterSettings, helpers: PyObjectPointer,
+                                     applicationGroup: String) throws {
+        func callHelper(_ name: String, _ arguments: [PyObjectPointer]) throws {
+            guard let function = PyDict_GetItemString(helpers, name) else {
+                throw PythonHostError.initialization("host helper \(name) missing")
+            }
+            guard let result = Py.call(function, arguments) else {
+                throw PythonHostError.initialization(Py.fetchExceptionText() ?? "\(name) failed")
+            }
+            Py_DECREF(result)
+        }
+        guard let paths = PyList_New(0), let argv = PyList_New(0) else { throw PythonHostError.initialization("out of memory") }
+        defer { Py_DECREF(paths); Py_DECREF(argv) }
+        for entry in settings.pythonPath {
+            guard let item = Py.string(entry) else { continue }
+            PyList_Append(paths, item)
+            Py_DECREF(item)
+        }
+        guard let home = Py.string(settings.homeDirectory ?? "") else { throw PythonHostError.initialization("out of memory") }
+        defer { Py_DECREF(home) }
+        try callHelper("apply_python_path", [paths, home])
+
+        // sys.argv is ['mod_wsgi'] in every interpreter, as under mod_wsgi.
+        let program = Py.interned("mod_wsgi")
+        guard PyList_Append(argv, program) == 0, PySys_SetObject("argv", argv) == 0 else {
+            throw PythonHostError.initialization(Py.fetchExceptionText() ?? "could not set sys.argv")
+        }
+        for name in ["stdout", "stderr"] {
+            guard let log = swpy_log_new(Int32(SWPY_LOG_ERROR), nil) else {
+                throw PythonHostError.initialization("could not create sys.\(name)")
+            }
+            PySys_SetObject(name, log)
+            Py_DECREF(log)
+        }
+        guard swpy_configure_module(settings.processGroup, applicationGroup, settings.processes, settings.threads,
+                                    modWSGIVersion.major, modWSGIVersion.minor, modWSGIVersion.micro) == 0 else {
+            throw PythonHostError.initialization(Py.fetchExceptionText() ?? "mod_wsgi module setup failed")
+        }
+    }
+
+    /// Flushes this interpreter's sys.stdout/sys.stderr (its thread state current).
+    func flushStandardStreams() {
+        for name in ["stdout", "stderr"] {
+            guard let stream = PySys_GetObject(name) else { continue }
+            if let result = PyObject_CallMethodNoArgs(stream, Py.interned("flush")) { Py_DECREF(result) } else { PyErr_Clear() }
+        }
+    }
+}
