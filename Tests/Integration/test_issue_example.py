@@ -4,6 +4,25 @@ import os
 import subprocess
 
 
+def make_venv_and_lib(server, helper_value):
+    """A real venv at <root>/venv and <root>/lib/helper_module.py, readable by www-data; then start."""
+    venv = os.path.join(server.root, "venv")
+    subprocess.run(["/usr/bin/python3", "-m", "venv", "--without-pip", venv], check=True)
+    lib = os.path.join(server.root, "lib")
+    os.makedirs(lib)
+    with open(os.path.join(lib, "helper_module.py"), "w") as f:
+        f.write(f"VALUE = {helper_value!r}\n")
+    subprocess.run(["chmod", "-R", "a+rX", server.root], check=True)
+    server.start()
+    return venv, lib
+
+
+def get_info(server):
+    status, _, body = server.get("/")
+    assert status == 200, server.log()
+    return json.loads(body)
+
+
 def test_issue_example_config_with_venv_and_python_path(apache, tmp_path):
     server = apache("""
 WSGIDaemonProcess site processes=2 threads=15 user=www-data group=www-data \\
@@ -12,18 +31,8 @@ WSGIProcessGroup site
 WSGIApplicationGroup %{GLOBAL}
 WSGIScriptAlias / @APP@/venv_app.wsgi
 """, apps=["venv_app.wsgi"], start=False)
-    venv = os.path.join(server.root, "venv")
-    subprocess.run(["/usr/bin/python3", "-m", "venv", "--without-pip", venv], check=True)
-    lib = os.path.join(server.root, "lib")
-    os.makedirs(lib)
-    with open(os.path.join(lib, "helper_module.py"), "w") as f:
-        f.write("VALUE = 'from python-path'\n")
-    subprocess.run(["chmod", "-R", "a+rX", server.root], check=True)
-    server.start()
-
-    status, _, body = server.get("/")
-    assert status == 200, server.log()
-    info = json.loads(body)
+    venv, lib = make_venv_and_lib(server, "from python-path")
+    info = get_info(server)
     assert info["prefix"] == venv
     assert info["base_prefix"] == "/usr"
     assert info["helper"] == "from python-path"
@@ -41,17 +50,7 @@ WSGIProcessGroup plain
 WSGIApplicationGroup %{GLOBAL}
 WSGIScriptAlias / @APP@/venv_app.wsgi
 """, apps=["venv_app.wsgi"], start=False)
-    venv = os.path.join(server.root, "venv")
-    subprocess.run(["/usr/bin/python3", "-m", "venv", "--without-pip", venv], check=True)
-    lib = os.path.join(server.root, "lib")
-    os.makedirs(lib)
-    with open(os.path.join(lib, "helper_module.py"), "w") as f:
-        f.write("VALUE = 'from WSGIPythonPath'\n")
-    subprocess.run(["chmod", "-R", "a+rX", server.root], check=True)
-    server.start()
-
-    status, _, body = server.get("/")
-    assert status == 200, server.log()
-    info = json.loads(body)
+    venv, _ = make_venv_and_lib(server, "from WSGIPythonPath")
+    info = get_info(server)
     assert info["prefix"] == venv
     assert info["helper"] == "from WSGIPythonPath"
