@@ -33,11 +33,26 @@ public struct ServerRootWriter {
         try writeFile(config.controlScriptPath, ApachectlTemplate.render(config), mode: 0o755)
     }
 
+    /// Makes the server root ours: mkdir(2) creates it or fails because something is there, and
+    /// only then is an existing directory looked at, so no one can slip theirs in between a
+    /// check and a create. Its parent must be a directory that only root or we can change (or a
+    /// sticky one, like /tmp), or else whoever can write the parent could swap the root later.
     private func prepareDirectory(_ path: String, what: String) throws {
-        var info = stat()
-        if lstat(path, &info) != 0 {
-            try makeDirectory(path)
+        let parent = (path as NSString).deletingLastPathComponent
+        if !isDirectory(parent) { try makeDirectory(parent) }
+        if let problem = TrustedDirectory.problem(parent, owner: config.invokingUID) {
+            throw ExpressError("cannot use \(what) \(path): \(problem)")
+        }
+        if mkdir(path, 0o755) == 0 {
+            try setMode(path, 0o755)
             return
+        }
+        guard errno == EEXIST else {
+            throw ExpressError("cannot create directory \(path): \(String(cString: strerror(errno)))", exitCode: 1)
+        }
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            throw ExpressError("cannot use \(what) \(path): \(String(cString: strerror(errno)))", exitCode: 1)
         }
         if (info.st_mode & S_IFMT) != S_IFDIR {
             throw ExpressError("\(what) \(path) exists and is not a directory (or is a symbolic link)")

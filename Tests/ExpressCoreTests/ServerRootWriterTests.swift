@@ -15,7 +15,7 @@ final class ServerRootWriterTests: XCTestCase {
     }
 
     /// A configuration for the real invoking user, with a fake httpd that prints its arguments.
-    private func writtenConfig(_ extra: [String] = []) throws -> ServerConfiguration {
+    private func writtenConfig(_ extra: [String] = [], root: String? = nil) throws -> ServerConfiguration {
         let fakeHttpd = directory + "/fake httpd"
         try "#!/bin/bash\necho \"cwd=$PWD\"\necho \"LANG=$LANG FROM_ENVVARS=$FROM_ENVVARS\"\nprintf '[%s]' \"$@\"\necho\n"
             .write(toFile: fakeHttpd, atomically: true, encoding: .utf8)
@@ -24,7 +24,7 @@ final class ServerRootWriterTests: XCTestCase {
         host.currentDirectory = directory
         let user = getuid() == 0 ? ["--user", "www-data"] : []
         let config = try ServerConfiguration.resolve(
-            options(["--server-root", directory + "/root", "--httpd-executable", fakeHttpd] + user + extra), in: host)
+            options(["--server-root", root ?? directory + "/root", "--httpd-executable", fakeHttpd] + user + extra), in: host)
         try ServerRootWriter(config).write()
         return config
     }
@@ -113,6 +113,26 @@ final class ServerRootWriterTests: XCTestCase {
         XCTAssertThrowsError(try writtenConfig()) { error in
             XCTAssertTrue((error as? ExpressError)?.message.contains("symbolic link") == true, "\(error)")
         }
+    }
+
+    func testRefusesAServerRootInADirectoryOthersCanWrite() throws {
+        // Anyone could rename the server root away and put their own httpd.conf in its place.
+        let shared = directory + "/w"   // short: the socket path must fit in 108 bytes
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        chmod(shared, 0o777)
+        XCTAssertThrowsError(try writtenConfig(root: shared + "/r")) { error in
+            XCTAssertTrue((error as? ExpressError)?.message.contains("\(shared) is writable by other users (mode 777)") == true,
+                          "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: shared + "/r"), "nothing may be created there")
+    }
+
+    func testAcceptsAServerRootInAStickyDirectoryLikeTmp() throws {
+        let sticky = directory + "/t"
+        try FileManager.default.createDirectory(atPath: sticky, withIntermediateDirectories: true)
+        chmod(sticky, 0o1777)
+        _ = try writtenConfig(root: sticky + "/r")
+        XCTAssertEqual(mode(sticky + "/r"), 0o755)
     }
 
     /// The generated configuration passes Apache's own syntax check once the wsgi directives
