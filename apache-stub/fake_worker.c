@@ -59,7 +59,16 @@ static void read_request(fake_worker *w, int fd, fake_request *request)
             return;
         }
         payload[frame.length] = '\0';
+        if (request->first_type == 0) {
+            request->first_type = frame.type;
+        }
         switch (frame.type) {
+        case WSGI_FRAME_HELLO:
+            if (frame.length == WSGI_HELLO_PAYLOAD) {
+                memcpy(request->hello, payload, WSGI_HELLO_PAYLOAD);
+                request->hello_seen = 1;
+            }
+            break;
         case WSGI_FRAME_REQUEST_HEAD:
             mirror_parse_request_head(payload, frame.length, w->pool, &request->environ);
             break;
@@ -85,8 +94,17 @@ static void read_request(fake_worker *w, int fd, fake_request *request)
     }
 }
 
-static void send_all(int fd, const unsigned char *data, size_t n)
+static void send_all(int fd, const unsigned char *data, size_t n, int trickle_ms)
 {
+    if (trickle_ms > 0) {
+        for (; n > 0; data++, n--) {
+            if (send(fd, data, 1, MSG_NOSIGNAL) != 1) {
+                return;
+            }
+            usleep((useconds_t)trickle_ms * 1000);
+        }
+        return;
+    }
     while (n > 0) {
         ssize_t s = send(fd, data, n, MSG_NOSIGNAL);
         if (s <= 0) {
@@ -132,7 +150,14 @@ static void *serve(void *data)
         if (!reply->skip_request) {
             read_request(w, fd, &w->requests[w->served]);
         }
-        send_all(fd, reply->bytes, reply->length);
+        if (reply->trickle_ms > 0) {
+            send_all(fd, reply->bytes, reply->trickle_from, 0);
+            send_all(fd, reply->bytes + reply->trickle_from, reply->length - reply->trickle_from,
+                     reply->trickle_ms);
+        }
+        else {
+            send_all(fd, reply->bytes, reply->length, 0);
+        }
         hold(fd, reply->hold_ms);
         close(fd);
         w->served++;

@@ -9,6 +9,8 @@
 #include "apr_pools.h"
 #include "apr_tables.h"
 
+#include "wsgi_wire.h"
+
 /* What the fake worker does on one connection. */
 typedef struct fake_reply {
     const unsigned char *bytes;   /* sent after the request has been read */
@@ -16,10 +18,16 @@ typedef struct fake_reply {
     int skip_request;             /* answer (or close) without reading the request */
     int hold_ms;                  /* after sending, keep the connection open up to this long
                                      (ends early when the module closes its end) */
+    int trickle_ms;               /* > 0: send the bytes after trickle_from one at a time, this
+                                     long apart (a worker that holds Apache with a trickle) */
+    apr_size_t trickle_from;
 } fake_reply;
 
 /* What the fake worker received on one connection. */
 typedef struct fake_request {
+    unsigned int first_type;      /* the type of the first frame (HELLO from the module) */
+    unsigned char hello[WSGI_HELLO_PAYLOAD]; /* the HELLO payload: version and secret */
+    int hello_seen;
     apr_table_t *environ;         /* decoded REQUEST_HEAD, NULL if none */
     char *body;                   /* REQUEST_BODY bytes joined, NUL-terminated */
     apr_size_t body_length;

@@ -20,7 +20,7 @@ def application(environ, start_response):
 def main():
     worker = Worker({"hello.wsgi": APP}).start()
     try:
-        env = dict(os.environ, WSGI_TEST_SOCKET=worker.socket_path,
+        env = dict(os.environ, WSGI_TEST_SOCKET=worker.socket_path, WSGI_TEST_SECRET=worker.secret.hex(),
                    WSGI_TEST_SCRIPT=worker.scripts["hello.wsgi"],
                    WSGI_TEST_EXPECT="hello /hello?from=apache-stub")
         result = subprocess.run([sys.argv[1]], env=env, cwd=HERE)

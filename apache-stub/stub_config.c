@@ -6,6 +6,15 @@
 static wsgi_request_config *next_config;
 static const char *next_error;
 
+/* Whether requests count as mapped by WSGIScriptAlias; see stub_httpd.h. */
+int stub_request_aliased = 1;
+static const wsgi_script_alias stub_alias = {"/app", "/srv/app.wsgi"};
+
+const wsgi_script_alias *wsgi_request_alias(request_rec *r)
+{
+    return stub_request_aliased ? &stub_alias : NULL;
+}
+
 void stub_config_set(wsgi_request_config *config, const char *error)
 {
     next_config = config;
@@ -18,6 +27,14 @@ wsgi_request_config *wsgi_get_request_config(request_rec *r, const char **error)
         *error = next_error;
     }
     return next_config;
+}
+
+void stub_sample_secret(unsigned char secret[WSGI_SECRET_SIZE])
+{
+    int i;
+    for (i = 0; i < WSGI_SECRET_SIZE; i++) {
+        secret[i] = (unsigned char)i;
+    }
 }
 
 wsgi_request_config *stub_config_new(apr_pool_t *pool, const char *socket_path)
@@ -34,6 +51,7 @@ wsgi_request_config *stub_config_new(apr_pool_t *pool, const char *socket_path)
     group->socket_timeout = apr_time_from_msec(2000);
     group->queue_timeout = apr_time_from_sec(45);
     group->header_buffer_size = 32768;
+    stub_sample_secret(group->secret);
     config->process_group = group->name;
     config->application_group = "";
     config->callable_object = "application";

@@ -262,6 +262,13 @@ AP_DECLARE(void) ap_add_common_vars(request_rec *r)
     apr_table_setn(env, "SCRIPT_FILENAME", r->filename);
 }
 
+int stub_allow_options = 0;
+
+AP_DECLARE(int) ap_allow_options(request_rec *r)
+{
+    return stub_allow_options;
+}
+
 /* ---- requests ---- */
 
 request_rec *stub_request_new(apr_pool_t *pool, const char *method, const char *uri,

@@ -55,7 +55,17 @@ const char *stub_log_text(void);
  * simulate an unknown process group). */
 void stub_config_set(wsgi_request_config *config, const char *error);
 
-/* A request config with one daemon group at socket_path and test-friendly timeouts. */
+/* A request config with one daemon group at socket_path, test-friendly timeouts and the sample
+ * secret. */
 wsgi_request_config *stub_config_new(apr_pool_t *pool, const char *socket_path);
+
+/* The vectors' sample secret, 0x00 .. 0x1f. */
+void stub_sample_secret(unsigned char secret[WSGI_SECRET_SIZE]);
+
+/* What wsgi_request_alias and ap_allow_options say about every request: mapped by
+ * WSGIScriptAlias (1, the default) or reached through the handler alone (0), and the
+ * directory's Options (0 by default). Tests that change them set them back. */
+extern int stub_request_aliased;
+extern int stub_allow_options;
 
 #endif

@@ -1,7 +1,10 @@
 /* The handler against a real worker's socket instead of the fake one. Runs only when
  * WSGI_TEST_SOCKET (a worker's listening socket) and WSGI_TEST_SCRIPT (the WSGI script it
- * serves) are set; WSGI_TEST_EXPECT, if set, is the response body to expect. */
+ * serves) are set; WSGI_TEST_SECRET is its group's secret (64 hex digits), WSGI_TEST_EXPECT, if
+ * set, the response body to expect. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "apr_strings.h"
 
@@ -9,6 +12,24 @@
 #include "stub_httpd.h"
 #include "tests.h"
 #include "wsgi_handler.h"
+
+/* The secret from 64 hex digits; 0 when text is not that. */
+static int parse_secret(const char *text, unsigned char secret[WSGI_SECRET_SIZE])
+{
+    int i;
+
+    if (text == NULL || strlen(text) != 2 * WSGI_SECRET_SIZE) {
+        return 0;
+    }
+    for (i = 0; i < WSGI_SECRET_SIZE; i++) {
+        unsigned int byte;
+        if (sscanf(text + 2 * i, "%2x", &byte) != 1) {
+            return 0;
+        }
+        secret[i] = (unsigned char)byte;
+    }
+    return 1;
+}
 
 static void test_get_from_real_worker(void)
 {
@@ -24,6 +45,7 @@ static void test_get_from_real_worker(void)
     config = stub_config_new(pool, socket_path);
     config->group->connect_timeout = apr_time_from_sec(10);
     config->group->socket_timeout = apr_time_from_sec(30);
+    CHECK(parse_secret(getenv("WSGI_TEST_SECRET"), config->group->secret));
     stub_config_set(config, NULL);
     r = stub_request_new(pool, "GET", "/hello?from=apache-stub", "/hello", script);
     r->uri = "/hello";

@@ -54,11 +54,19 @@ static int input_fill(InputObject *self) {
     char message[512];
     message[0] = '\0';
     int rc;
+    unsigned long serial = ((swpy_RequestHandle *)self->handle)->serial;
     self->reading = 1;
     Py_BEGIN_ALLOW_THREADS
-    rc = swpy_cb.read_body(ctx, &data, &length, message, sizeof message);
+    rc = swpy_cb.read_body(ctx, serial, &data, &length, message, sizeof message);
     Py_END_ALLOW_THREADS
     self->reading = 0;
+    /* Checked again now that the GIL is back: while it was released the request may have ended,
+       and then the chunk is in a buffer that the thread's next request is reusing. */
+    if (swpy_handle_context(self->handle, "wsgi.input") == NULL) {
+        self->chunk = NULL;
+        self->chunk_length = self->position = 0;
+        return -1;
+    }
 
     if (rc > 0) {
         self->chunk = data;

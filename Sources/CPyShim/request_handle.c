@@ -16,9 +16,12 @@ PyTypeObject swpy_RequestHandleType = {
     .tp_doc = "Internal: ties per-request objects to the request being served.",
 };
 
-PyObject *swpy_request_handle_new(void *ctx) {
+PyObject *swpy_request_handle_new(void *ctx, unsigned long serial) {
     swpy_RequestHandle *handle = PyObject_New(swpy_RequestHandle, &swpy_RequestHandleType);
-    if (handle != NULL) handle->ctx = ctx;
+    if (handle != NULL) {
+        handle->ctx = ctx;
+        handle->serial = serial;
+    }
     return (PyObject *)handle;
 }
 

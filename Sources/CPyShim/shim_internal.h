@@ -7,7 +7,8 @@ extern swpy_callbacks swpy_cb;
 
 typedef struct {
     PyObject_HEAD
-    void *ctx;   /* the Swift request; NULL once the request has completed */
+    void *ctx;             /* the Swift request; NULL once the request has completed */
+    unsigned long serial;  /* which of that thread's requests this is */
 } swpy_RequestHandle;
 
 extern PyTypeObject swpy_RequestHandleType;

@@ -7,10 +7,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
-#include <unistd.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -83,6 +83,37 @@ int sys_accept_cloexec(int listen_fd) {
     for (;;) {
         int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
         if (fd >= 0 || errno != EINTR) return fd;
+    }
+}
+
+int sys_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
+    struct ucred credentials;
+    socklen_t length = sizeof credentials;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) return -1;
+    *pid = credentials.pid;
+    *uid = credentials.uid;
+    *gid = credentials.gid;
+    return 0;
+}
+
+int sys_sealed_memfd(const char *name, const void *data, size_t length) {
+    int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0) return -1;
+    size_t written = 0;
+    while (written < length) {
+        ssize_t n = write(fd, (const char *)data + written, length - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) goto fail;
+        written += (size_t)n;
+    }
+    if (fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) != 0) goto fail;
+    if (lseek(fd, 0, SEEK_SET) != 0) goto fail;
+    return fd;
+fail: {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
     }
 }
 

@@ -68,9 +68,11 @@ final class AcceptLoop: @unchecked Sendable {
         let handler = ConnectionHandler(request: request, settings: settings, control: control)
         control.threadIdents.withLock { $0[threadIndex] = request.pythonThreadIdent }
         while let fd = nextConnection() {
+            // A refused connection is no request: it counts for nothing below.
+            guard handler.admit(fd: fd) else { continue }
             control.activeRequests.add(1, ordering: .relaxed)
             control.requestStarted(thread: threadIndex)
-            let outcome = handler.serve(fd: fd)
+            let outcome = handler.serve()
             control.requestFinished(thread: threadIndex)
             control.activeRequests.subtract(1, ordering: .relaxed)
             switch outcome {

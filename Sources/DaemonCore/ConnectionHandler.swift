@@ -1,6 +1,6 @@
-// One connection, one request: read and check the head, apply queue-timeout, run the
-// application, drain what is left of the request body, close. Bad input from the peer is logged
-// and answered with an ERROR frame; it never takes the worker down.
+// One connection, one request: admit the peer (ConnectionGate), read and check the head, apply
+// queue-timeout, run the application, drain what is left of the request body, close. Bad input
+// from an admitted peer is logged and answered with an ERROR frame; it never takes the worker down.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,6 +12,7 @@ struct ConnectionSettings {
     var groupName: String
     var socketTimeout: Int
     var queueTimeout: Int
+    var gate: ConnectionGate
 }
 
 final class ConnectionHandler {
@@ -30,9 +31,17 @@ final class ConnectionHandler {
 
     var connection: FrameConnection { request.connection }
 
-    /// Serves the accepted socket `fd` and closes it.
-    func serve(fd: Int32) -> RequestOutcome {
+    /// Takes the accepted socket `fd` if the gate admits its peer; otherwise closes it at once
+    /// (nothing is read past HELLO, nothing is answered) and returns false.
+    func admit(fd: Int32) -> Bool {
         connection.attach(fd: fd, timeoutSeconds: settings.socketTimeout)
+        if settings.gate.admit(connection) { return true }
+        connection.close()
+        return false
+    }
+
+    /// Serves the admitted connection and closes it.
+    func serve() -> RequestOutcome {
         defer { connection.close() }
         var times = RequestTimes()
         times.daemonStart = currentMicroseconds()

@@ -24,20 +24,26 @@ enum ProcessSetup {
         return nil
     }
 
-    /// Who the worker runs as: the group's user=/group=, else Apache's User/Group. Never root.
+    /// Who the worker runs as: the group's user=/group=, else Apache's User/Group. Never root, and
+    /// never with the root group (the module refuses both too; this is the last line).
     static func identity(config: SupervisorConfig, group: DaemonGroupConfig) throws -> ProcessIdentity {
         let uid = group.uid ?? config.apacheUID
         let gid = group.gid ?? config.apacheGID
         if geteuid() == 0 && uid == 0 {
             throw WorkerError.setup("refusing to run WSGI daemon process group '\(group.name)' as root: configure user= or Apache's User")
         }
+        if geteuid() == 0 && (gid == 0 || group.supplementaryGroups.contains(0)) {
+            throw WorkerError.setup("refusing to run WSGI daemon process group '\(group.name)' with the root group (gid 0): configure group= and supplementary-groups= without it")
+        }
         return ProcessIdentity(uid: uid, gid: gid, userName: group.userName ?? passwordEntry(uid)?.name)
     }
 
-    /// setgid, supplementary groups, setuid, then proof that root cannot be regained. A no-op
-    /// when not started as root (tests running as an ordinary user).
+    /// setgid, supplementary groups, setuid, then proof that root cannot be regained and that the
+    /// group list is exactly the configured one. A no-op when not started as root (tests running
+    /// as an ordinary user).
     static func dropPrivileges(to identity: ProcessIdentity, supplementaryGroups: [gid_t]) throws {
         guard geteuid() == 0 else { return }
+        let expected = try expectedGroups(identity: identity, supplementaryGroups: supplementaryGroups)
         guard setgid(identity.gid) == 0 else { throw failure("setgid(\(identity.gid))") }
         if !supplementaryGroups.isEmpty {
             let groups = [identity.gid] + supplementaryGroups
@@ -54,6 +60,33 @@ enum ProcessSetup {
             throw WorkerError.setup("privilege drop did not take: uid=\(getuid()) euid=\(geteuid()) gid=\(getgid()) egid=\(getegid())")
         }
         guard setuid(0) != 0 else { throw WorkerError.setup("setuid(0) succeeded after dropping privileges") }
+        let actual = try currentGroups()
+        guard Set(actual) == Set(expected), !actual.contains(0) else {
+            throw WorkerError.setup("after the privilege drop the process has groups \(actual.sorted()), not the configured \(expected.sorted()); refusing to start Python")
+        }
+    }
+
+    /// The group list the drop must give: group= plus supplementary-groups= when that is set,
+    /// else what initgroups gives the user (the user's groups in the group database), else group=.
+    static func expectedGroups(identity: ProcessIdentity, supplementaryGroups: [gid_t]) throws -> [gid_t] {
+        if !supplementaryGroups.isEmpty { return [identity.gid] + supplementaryGroups }
+        guard let name = identity.userName else { return [identity.gid] }
+        var count: Int32 = 32
+        while true {
+            var groups = [gid_t](repeating: 0, count: Int(count))
+            let found = getgrouplist(name, identity.gid, &groups, &count)
+            if found >= 0 { return Array(groups.prefix(Int(found))) }
+            guard count > Int32(groups.count) else { throw failure("getgrouplist(\(name))") }
+        }
+    }
+
+    private static func currentGroups() throws -> [gid_t] {
+        let count = getgroups(0, nil)
+        guard count >= 0 else { throw failure("getgroups") }
+        var groups = [gid_t](repeating: 0, count: Int(count))
+        let filled = getgroups(count, &groups)
+        guard filled >= 0 else { throw failure("getgroups") }
+        return Array(groups.prefix(Int(filled)))
     }
 
     /// home= (must work), else the user's home directory when running as another user than Apache.

@@ -1,5 +1,5 @@
-// A worker process of one daemon group: `mod_wsgi-daemon worker --config F --group G --slot N`,
-// with the group's listening socket on fd 3.
+// A worker process of one daemon group: `mod_wsgi-daemon worker --config-fd 4 --group G --slot N`,
+// with the group's listening socket on fd 3 and its part of the config on fd 4.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,25 +15,33 @@ public enum WorkerProcess {
 
     /// `supervisorPID` is who spawned us; without it (a worker started by hand or by a test) the
     /// parent seen at start counts, which cannot tell a supervisor that died before we ran.
-    public static func run(configPath: String, groupName: String, slot: Int, supervisorPID: pid_t? = nil) -> Never {
+    public static func run(source: SupervisorConfigSource, groupName: String, slot: Int, supervisorPID: pid_t? = nil) -> Never {
         let parent = supervisorPID ?? getppid()
 
         let config: SupervisorConfig
         do {
-            config = try SupervisorConfig.load(path: configPath)
+            config = try source.load()
         } catch {
             ApacheErrorLog.bootstrap(levelName: "warn")
-            failStartup("Cannot read the supervisor config \(configPath): \(error).")
+            failStartup("Cannot read the supervisor config (\(source)): \(error).")
         }
+        // The application never gets the descriptor its secret came in.
+        source.release()
         ApacheErrorLog.bootstrap(levelName: config.logLevel)
         let logger = Logger(label: "mod_wsgi")
         guard let group = config.group(named: groupName) else {
-            failStartup("Daemon process group '\(groupName)' is not in \(configPath).")
+            failStartup("Daemon process group '\(groupName)' is not in \(source).")
+        }
+        guard let secret = group.secret else {
+            failStartup("Daemon process group '\(groupName)' has no connection secret in \(source): only the Apache module can start workers.")
         }
 
         if let problem = AcceptLoop.listenerProblem(listenFD) {
             failStartup("Daemon process '\(group.name)' has no listening socket: \(problem).")
         }
+        // Programs the application runs (os.system, ...) must not inherit it: they could take
+        // the module's connections, HELLO and all.
+        _ = fcntl(listenFD, F_SETFD, FD_CLOEXEC)
         let interpreter: PythonInterpreter
         do {
             if let warning = ProcessSetup.applyLocale(group: group) { logger.warning("\(warning)") }
@@ -71,7 +79,9 @@ public enum WorkerProcess {
             failStartup("\(error)")
         }
         let settings = ConnectionSettings(groupName: group.name, socketTimeout: group.socketTimeout > 0 ? group.socketTimeout : 60,
-                                          queueTimeout: group.queueTimeout)
+                                          queueTimeout: group.queueTimeout,
+                                          gate: ConnectionGate(groupName: group.name, secret: secret,
+                                                               apacheUID: config.apacheUID))
         let loop = AcceptLoop(listenFD: listenFD, interpreter: interpreter, settings: settings, control: control,
                               maximumRequests: group.maximumRequests)
         guard loop.start(threads: max(1, group.threads)) > 0 else {

@@ -14,8 +14,8 @@ enum CallbackBridge {
             write: { context, data in
                 WSGIRequest.from(context).writeCallable(data!)
             },
-            read_body: { context, data, length, errorBuffer, errorLength in
-                WSGIRequest.from(context).readBodyChunk(data: data!, length: length!,
+            read_body: { context, serial, data, length, errorBuffer, errorLength in
+                WSGIRequest.from(context).readBodyChunk(serial: UInt(serial), data: data!, length: length!,
                                                         errorBuffer: errorBuffer!, errorLength: errorLength)
             },
             log_line: { level, remote, remoteLength, text, length in

@@ -6,7 +6,18 @@ import Glibc
 import CPyShim
 import CPython
 import Logging
+import Synchronization
 import WireProtocol
+
+/// Which request may read its body from the connection. An application may hand wsgi.input to a
+/// thread of its own that reads after the request returned; by then the connection is being
+/// drained, or carries the thread's next request. So a read holds this lock and names its request,
+/// and the request thread closes the body (waiting out a read in flight) before it touches the
+/// connection again: a late read gets an error, never another request's bytes.
+struct BodyAccess {
+    var serial: UInt = 0
+    var open = false
+}
 
 public enum RequestOutcome: Equatable {
     /// A response (or a control frame such as APP_LOAD_FAILED) was sent.
@@ -47,6 +58,7 @@ public final class WSGIRequest {
     // Request state.
     /// REQUEST_END or REQUEST_ABORT has been read.
     public internal(set) var bodyComplete = false
+    let bodyAccess = Mutex(BodyAccess())
     var scriptPath: [UInt8] = []
     var remote: [UInt8] = []
 
@@ -70,7 +82,14 @@ public final class WSGIRequest {
     /// Runs the application for a decoded head read from `connection` (payload still valid).
     public func run(head: RequestHeadDecoder, payload: UnsafeRawBufferPointer, times: RequestTimes) -> RequestOutcome {
         reset(head: head, payload: payload)
-        return threadState.withGIL { runLocked(head: head, payload: payload, times: times) }
+        let serial = bodyAccess.withLock { access -> UInt in
+            access.serial &+= 1
+            access.open = true
+            return access.serial
+        }
+        // Closed without the GIL: a late reader in flight needs no GIL to finish its read.
+        defer { bodyAccess.withLock { $0.open = false } }
+        return threadState.withGIL { runLocked(head: head, payload: payload, times: times, serial: serial) }
     }
 
     private func reset(head: RequestHeadDecoder, payload: UnsafeRawBufferPointer) {
@@ -97,11 +116,12 @@ public final class WSGIRequest {
         isHeadMethod = method.map { $0.elementsEqual("HEAD".utf8) } ?? false
     }
 
-    private func runLocked(head: RequestHeadDecoder, payload: UnsafeRawBufferPointer, times: RequestTimes) -> RequestOutcome {
+    private func runLocked(head: RequestHeadDecoder, payload: UnsafeRawBufferPointer, times: RequestTimes,
+                           serial: UInt) -> RequestOutcome {
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         let group = head.value(id: EnvironKeys.applicationGroup, in: payload) ?? empty
         if group.isEmpty {
-            return runApplication(in: interpreter.main, head: head, payload: payload, times: times)
+            return runApplication(in: interpreter.main, head: head, payload: payload, times: times, serial: serial)
         }
         let found = interpreter.subInterpreters.context(named: group)
         switch found {
@@ -116,13 +136,13 @@ public final class WSGIRequest {
                 interpreter.subInterpreters.setRunning(nil, ident: pythonThreadIdent)
                 PyThreadState_Swap(previous)
             }
-            return runApplication(in: context, head: head, payload: payload, times: times)
+            return runApplication(in: context, head: head, payload: payload, times: times, serial: serial)
         }
     }
 
     /// Runs the request in `context`, whose thread state is current.
     private func runApplication(in context: InterpreterContext, head: RequestHeadDecoder, payload: UnsafeRawBufferPointer,
-                                times: RequestTimes) -> RequestOutcome {
+                                times: RequestTimes, serial: UInt) -> RequestOutcome {
         self.context = context
         // A RequestTimeout aimed at this thread's previous request must not hit this one.
         swpy_clear_async_exception(pythonThreadIdent)
@@ -147,7 +167,7 @@ public final class WSGIRequest {
         defer { Py_DECREF(application) }
 
         let requestPointer = Unmanaged.passUnretained(self).toOpaque()
-        guard let handle = swpy_request_handle_new(requestPointer) else { return failBeforeCall() }
+        guard let handle = swpy_request_handle_new(requestPointer, serial) else { return failBeforeCall() }
         defer {
             swpy_request_handle_invalidate(handle)
             Py_DECREF(handle)

@@ -64,7 +64,7 @@ extension WSGIRequest {
             do {
                 try scratchBuilder.addHeader(name: nameBytes, value: valueBytes)
             } catch WireProtocolError.badHeaderValue {
-                return swpy_raise(Int32(SWPY_VALUE_ERROR), "embedded newline or NUL in response header \(Py.text(item))")
+                return swpy_raise(Int32(SWPY_VALUE_ERROR), "embedded newline or other control character in response header \(Py.text(item))")
             } catch {
                 return swpy_raise(Int32(SWPY_VALUE_ERROR), "invalid response header \(Py.text(item)): \(error)")
             }
@@ -261,8 +261,21 @@ extension WSGIRequest {
 
     // MARK: wsgi.input
 
-    func readBodyChunk(data: UnsafeMutablePointer<UnsafePointer<CChar>?>, length: UnsafeMutablePointer<Py_ssize_t>,
+    /// The next body chunk for request `serial`, called without the GIL, perhaps from an
+    /// application thread: only while that request's body is open (see BodyAccess).
+    func readBodyChunk(serial: UInt, data: UnsafeMutablePointer<UnsafePointer<CChar>?>, length: UnsafeMutablePointer<Py_ssize_t>,
                        errorBuffer: UnsafeMutablePointer<CChar>, errorLength: Int) -> Int32 {
+        bodyAccess.withLock { access in
+            guard access.open && access.serial == serial else {
+                copyMessage("wsgi.input used after its request completed", into: errorBuffer, capacity: errorLength)
+                return -1
+            }
+            return readOpenBodyChunk(data: data, length: length, errorBuffer: errorBuffer, errorLength: errorLength)
+        }
+    }
+
+    private func readOpenBodyChunk(data: UnsafeMutablePointer<UnsafePointer<CChar>?>, length: UnsafeMutablePointer<Py_ssize_t>,
+                                   errorBuffer: UnsafeMutablePointer<CChar>, errorLength: Int) -> Int32 {
         if bodyComplete { return 0 }
         do {
             let frame = try connection.readFrame()

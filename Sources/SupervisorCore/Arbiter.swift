@@ -22,6 +22,7 @@ final class Arbiter {
 
     private let config: SupervisorConfig
     private let sockets: [ListeningSocket]
+    private let workerConfigs: [Int32]
     private let spawner: WorkerSpawner
     private let inbox: SignalInbox
     private let logger = Logger(label: "mod_wsgi")
@@ -29,10 +30,13 @@ final class Arbiter {
     private var phase = Phase.running
     private var nextParentCheck = 0.0
 
-    /// `sockets[i]` is the listening socket of `config.groups[i]`.
-    init(config: SupervisorConfig, sockets: [ListeningSocket], spawner: WorkerSpawner, inbox: SignalInbox) {
+    /// `sockets[i]` is the listening socket of `config.groups[i]`, and `workerConfigs[i]` the sealed
+    /// config its workers read.
+    init(config: SupervisorConfig, sockets: [ListeningSocket], workerConfigs: [Int32], spawner: WorkerSpawner,
+         inbox: SignalInbox) {
         self.config = config
         self.sockets = sockets
+        self.workerConfigs = workerConfigs
         self.spawner = spawner
         self.inbox = inbox
         for (groupIndex, group) in config.groups.enumerated() {
@@ -206,7 +210,9 @@ final class Arbiter {
         let group = config.groups[slots[index].groupIndex]
         let slot = slots[index].slot
         do {
-            let pid = try spawner.spawn(group: group, slot: slot, listenFD: sockets[slots[index].groupIndex].fd)
+            let groupIndex = slots[index].groupIndex
+            let pid = try spawner.spawn(group: group, slot: slot, listenFD: sockets[groupIndex].fd,
+                                        configFD: workerConfigs[groupIndex])
             slots[index].started(pid: pid, at: now)
             let restarts = slots[index].restartCount
             logger.info("starting worker pid \(pid) for group \(group.name) slot \(slot)\(restarts > 0 ? " (restart \(restarts))" : "")")

@@ -18,7 +18,9 @@ struct ListeningSocket {
 
     /// Binds `path` (mode 0600, owned by `owner` when we are root so only Apache's children
     /// can connect) and listens with `backlog`. A stale socket file left by a crash is replaced;
-    /// any other kind of file at `path` is an error, never deleted.
+    /// any other kind of file at `path` is an error, never deleted. The module has checked that
+    /// only root can write the directory; even so, nothing here follows a symbolic link: the mode
+    /// comes from the umask at bind, and the owner is set with AT_SYMLINK_NOFOLLOW.
     ///
     /// The socket is set up under a temporary name and renamed into place once it is owned,
     /// restricted and listening: an Apache child connecting during start-up then sees ENOENT
@@ -45,8 +47,9 @@ struct ListeningSocket {
         var ok = false
         defer { if !ok { close(fd) } }
 
-        // umask 0077 around bind: the file never exists with looser permissions, not even briefly.
-        let previousMask = umask(0o077)
+        // umask 0177 around bind: the file is created 0600 and never exists with looser
+        // permissions, not even briefly, and no chmod by path is needed.
+        let previousMask = umask(0o177)
         let bound = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
@@ -58,11 +61,10 @@ struct ListeningSocket {
 
         // Only root can give the file away; otherwise we already are Apache's user.
         if geteuid() == 0 {
-            guard chown(setupPath, owner.uid, owner.gid) == 0 else {
+            guard fchownat(AT_FDCWD, setupPath, owner.uid, owner.gid, AT_SYMLINK_NOFOLLOW) == 0 else {
                 throw fail(SystemError("chown to \(owner.uid):\(owner.gid)"))
             }
         }
-        guard chmod(setupPath, 0o600) == 0 else { throw fail(SystemError("chmod 0600")) }
         guard listen(fd, Int32(clamping: max(backlog, 1))) == 0 else { throw fail(SystemError("listen")) }
         guard rename(setupPath, path) == 0 else { throw fail(SystemError("rename into place")) }
 

@@ -6,34 +6,36 @@ import CSysShim
 import Logging
 import WireProtocol
 
-/// `mod_wsgi-daemon supervise --config FILE`: one per Apache generation, started by the module
-/// from Apache's parent (as root). Owns every group's listening socket and keeps each group's
-/// workers running until Apache stops it.
+/// `mod_wsgi-daemon supervise --config-fd 0`: one per Apache generation, started by the module
+/// from Apache's parent (as root) with the config on standard input. Owns every group's
+/// listening socket and keeps each group's workers running until Apache stops it.
 public enum Supervisor {
-    public static func run(configPath: String) -> Never {
-        run(configPath: configPath, workerExecutable: nil)
+    public static func run(source: SupervisorConfigSource) -> Never {
+        run(source: source, workerExecutable: nil)
     }
 
     /// `workerExecutable` replaces our own binary as the program every worker runs. Only the
     /// tests pass it, to supervise fake workers; nothing in the environment or on the command
     /// line can change what a production supervisor (running as root) executes.
-    public static func run(configPath: String, workerExecutable: String?) -> Never {
-        exit(supervise(configPath: configPath, workerExecutable: workerExecutable))
+    public static func run(source: SupervisorConfigSource, workerExecutable: String?) -> Never {
+        exit(supervise(source: source, workerExecutable: workerExecutable))
     }
 
     /// Returns the exit status: 0 after an orderly stop, 1 when start-up failed.
-    static func supervise(configPath: String, workerExecutable: String?) -> Int32 {
+    static func supervise(source: SupervisorConfigSource, workerExecutable: String?) -> Int32 {
         // Descriptors Apache's parent let us inherit (listeners, pipes, log files) would keep
         // ports and pipes open after Apache closed its copies, and would reach every worker.
         _ = sys_close_inherited_fds(3)
         let config: SupervisorConfig
         do {
-            config = try SupervisorConfig.load(path: configPath)
+            config = try source.load()
         } catch {
             ApacheErrorLog.bootstrap(levelName: "warn")
             Logger(label: "mod_wsgi").error("supervisor cannot start: \(error)")
             return 1
         }
+        // It holds every group's secret: no worker may inherit it.
+        source.release()
         ApacheErrorLog.bootstrap(levelName: config.logLevel)
         let logger = Logger(label: "mod_wsgi")
 
@@ -50,6 +52,15 @@ public enum Supervisor {
 
         guard let executable = workerExecutable ?? ownExecutablePath() else {
             logger.error("supervisor cannot start: \(SystemError("readlink /proc/self/exe"))")
+            return 1
+        }
+
+        // Each worker gets its own group's part of the config (and so its secret only).
+        let workerConfigs: [Int32]
+        do {
+            workerConfigs = try config.groups.map { group in try WorkerSpawner.sealedConfig(config, group: group) }
+        } catch {
+            logger.error("supervisor cannot start: \(error)")
             return 1
         }
 
@@ -70,8 +81,8 @@ public enum Supervisor {
             supervisor pid \(getpid()) started for Apache pid \(config.serverPID) \
             generation \(config.generation) with \(config.groups.count) group(s)
             """)
-        let spawner = WorkerSpawner(executable: executable, configPath: configPath)
-        Arbiter(config: config, sockets: sockets, spawner: spawner, inbox: inbox).run()
+        let spawner = WorkerSpawner(executable: executable)
+        Arbiter(config: config, sockets: sockets, workerConfigs: workerConfigs, spawner: spawner, inbox: inbox).run()
         return 0
     }
 

@@ -32,7 +32,7 @@ public struct DecodedResponse: Equatable, Sendable {
                     guard payload.count == 1 else { throw WireProtocolError.badEndOutcome(payload.first ?? 0) }
                     guard payload[0] <= 1 else { throw WireProtocolError.badEndOutcome(payload[0]) }
                     response.aborted = payload[0] == 1
-                case .requestHead, .requestBody, .requestEnd, .requestAbort:
+                case .hello, .requestHead, .requestBody, .requestEnd, .requestAbort:
                     throw WireProtocolError.unexpectedFrame(expected: "a response frame", got: header.type.name)
                 default:
                     response.control = header.type
@@ -55,9 +55,9 @@ public struct DecodedResponse: Equatable, Sendable {
         status = Int(try take(2).loadLittleEndianUInt16(at: 0))
         let reasonLength = Int(try take(2).loadLittleEndianUInt16(at: 0))
         let reasonBytes = try take(reasonLength)
-        guard status >= 100 && status <= 999 else { throw WireProtocolError.badStatus(status) }
-        guard !reasonBytes.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
-            throw WireProtocolError.badReasonPhrase("contains CR, LF or NUL")
+        guard finalStatusRange.contains(status) else { throw WireProtocolError.badStatus(status) }
+        guard !containsControlCharacter(reasonBytes) else {
+            throw WireProtocolError.badReasonPhrase("contains a control character other than HTAB")
         }
         reason = String(decoding: reasonBytes, as: UTF8.self)
         let count = Int(try take(2).loadLittleEndianUInt16(at: 0))
@@ -69,7 +69,7 @@ public struct DecodedResponse: Equatable, Sendable {
             guard nameLength >= 1, nameBytes.allSatisfy(isTokenByte) else { throw WireProtocolError.badHeaderName(name) }
             let valueLength = Int(try take(4).loadLittleEndianUInt32(at: 0))
             let valueBytes = try take(valueLength)
-            guard !valueBytes.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
+            guard !containsControlCharacter(valueBytes) else {
                 throw WireProtocolError.badHeaderValue(name: name)
             }
             guard nameLength + 2 + valueLength <= maximumHeaderLine else {

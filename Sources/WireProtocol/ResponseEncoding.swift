@@ -7,6 +7,13 @@ public let maximumHeaderNameLength = 1024
 /// The longest header line (`name: value`) the module accepts by default (header-buffer-size).
 public let maximumHeaderLine = 32768
 
+/// Whether a header value or reason phrase holds a control character other than HTAB (0x00-0x1F,
+/// 0x7F): the module refuses those, so the worker refuses them first, with the app's traceback.
+@inline(__always)
+func containsControlCharacter(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    bytes.contains { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }
+}
+
 /// Builds one RESPONSE_HEAD frame. Reuse one builder per thread: `reset` keeps the capacity.
 public struct ResponseHeadBuilder {
     /// The whole frame, header included, once `finish()` has run.
@@ -18,12 +25,12 @@ public struct ResponseHeadBuilder {
 
     /// Starts a head with this status code and reason phrase.
     public mutating func reset(status: Int, reason: UnsafeRawBufferPointer) throws {
-        guard status >= 100 && status <= 999 else { throw WireProtocolError.badStatus(status) }
+        guard finalStatusRange.contains(status) else { throw WireProtocolError.badStatus(status) }
         guard reason.count <= maximumReasonLength else {
             throw WireProtocolError.badReasonPhrase("is longer than \(maximumReasonLength) bytes")
         }
-        guard !reason.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
-            throw WireProtocolError.badReasonPhrase("contains CR, LF or NUL")
+        guard !containsControlCharacter(reason) else {
+            throw WireProtocolError.badReasonPhrase("contains a control character other than HTAB")
         }
         frame.removeAll(keepingCapacity: true)
         FrameHeader(type: .responseHead, length: 0).encode(into: &frame)
@@ -41,7 +48,7 @@ public struct ResponseHeadBuilder {
         guard name.count >= 1 && name.count <= maximumHeaderNameLength, name.allSatisfy(isTokenByte) else {
             throw WireProtocolError.badHeaderName(String(decoding: name.prefix(64), as: UTF8.self))
         }
-        guard !value.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
+        guard !containsControlCharacter(value) else {
             throw WireProtocolError.badHeaderValue(name: String(decoding: name, as: UTF8.self))
         }
         guard name.count + 2 + value.count <= maximumHeaderLine else {

@@ -1,5 +1,9 @@
-// The supervisor config file the Apache module writes at start-up (protocol/PROTOCOL.md, last
-// section). The supervisor and every worker read the same file, so one parser serves both.
+// The supervisor config the Apache module hands over at start-up (protocol/PROTOCOL.md,
+// "Supervisor config"). The supervisor reads the whole of it and gives each worker the part for
+// its own group (`text(forGroup:)`); one parser serves both.
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A config file line the parser could not accept, named by line number and key.
 public struct SupervisorConfigError: Error, CustomStringConvertible, Equatable {
@@ -31,6 +35,8 @@ public struct DaemonGroupConfig: Sendable, Equatable {
     public var preload: [PreloadScript] = []
     /// True when `processes=` was given (mod_wsgi sets wsgi.multiprocess from that, not from N).
     public var multiprocess: Bool = false
+    /// What the module presents in HELLO on every connection to this group.
+    public var secret: ConnectionSecret?
 
     public init(name: String) { self.name = name }
 
@@ -73,6 +79,42 @@ public struct DaemonGroupConfig: Sendable, Equatable {
     }
 }
 
+/// Where a supervisor or worker reads its config: the descriptor its parent passed (production),
+/// or a file (tests and tools).
+public enum SupervisorConfigSource: Sendable, Equatable, CustomStringConvertible {
+    case descriptor(Int32)
+    case file(String)
+
+    public func load() throws -> SupervisorConfig {
+        switch self {
+        case .descriptor(let fd): return try SupervisorConfig.load(fd: fd)
+        case .file(let path): return try SupervisorConfig.load(path: path)
+        }
+    }
+
+    /// Once read, a descriptor is not left to the processes we start (nor to the application):
+    /// standard input becomes /dev/null, any other descriptor is closed.
+    public func release() {
+        guard case .descriptor(let fd) = self else { return }
+        if fd == 0 {
+            let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+            if null >= 0 {
+                dup2(null, 0)
+                close(null)
+            }
+        } else {
+            close(fd)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .descriptor(let fd): return "the config on descriptor \(fd)"
+        case .file(let path): return path
+        }
+    }
+}
+
 /// The whole file: global settings and the daemon groups.
 public struct SupervisorConfig: Sendable, Equatable {
     public static let header = "mod_wsgi-supervisor-config 1"
@@ -92,8 +134,52 @@ public struct SupervisorConfig: Sendable, Equatable {
         groups.first { $0.name == name }
     }
 
+    /// Reads the config from a descriptor the parent passed (a sealed memory file), from its start.
+    public static func load(fd: Int32) throws -> SupervisorConfig {
+        try parse(try readWholeDescriptor(fd, what: "descriptor \(fd)"))
+    }
+
+    /// Reads a config file (tests and tools). Root acts on what it says, so the file must be one no
+    /// other user could have written or swapped: opened without following a symlink, a regular
+    /// file owned by root or by us, writable by nobody else, and not readable by others when it
+    /// holds a secret.
     public static func load(path: String) throws -> SupervisorConfig {
-        try parse(try readTextFile(path))
+        func refuse(_ why: String) -> SupervisorConfigError { SupervisorConfigError(line: 0, message: "\(path): \(why)") }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw refuse("cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw refuse("cannot stat: \(String(cString: strerror(errno)))") }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw refuse("not a regular file") }
+        guard info.st_uid == 0 || info.st_uid == geteuid() else {
+            throw refuse("owned by uid \(info.st_uid), neither root nor us")
+        }
+        guard info.st_mode & 0o022 == 0 else { throw refuse("writable by other users (mode \(String(info.st_mode & 0o7777, radix: 8)))") }
+        let config = try parse(try readWholeDescriptor(fd, what: path))
+        if config.groups.contains(where: { $0.secret != nil }) && info.st_mode & 0o077 != 0 {
+            throw refuse("holds connection secrets and is readable by other users (mode \(String(info.st_mode & 0o7777, radix: 8)))")
+        }
+        return config
+    }
+
+    /// The config as one worker of `name` gets it: the global keys and that group alone, so a
+    /// worker never holds another group's secret. nil when there is no such group.
+    public func text(forGroup name: String) -> String? {
+        guard let group = group(named: name) else { return nil }
+        var lines = [Self.header, "server-pid \(serverPID)", "generation \(generation)", "log-level \(logLevel)",
+                     "apache-user \(apacheUID)", "apache-group \(apacheGID)"]
+        if let pythonHome { lines.append("python-home \(pythonHome)") }
+        if !pythonPath.isEmpty { lines.append("python-path \(pythonPath.joined(separator: ":"))") }
+        lines.append("group \(group.name)")
+        for key in group.options.keys.sorted() { lines.append("\(key) \(group.options[key]!)") }
+        lines.append("socket \(group.socketPath)")
+        if let secret = group.secret { lines.append("secret \(secret.hex)") }
+        for script in group.preload {
+            lines.append("preload \(script.script)|\(script.applicationGroup)|\(script.callableObject)")
+        }
+        if group.multiprocess { lines.append("multiprocess 1") }
+        lines.append("end")
+        return lines.joined(separator: "\n") + "\n"
     }
 
     public static func parse(_ text: String) throws -> SupervisorConfig {
@@ -128,6 +214,12 @@ public struct SupervisorConfig: Sendable, Equatable {
                     current = group
                 case "multiprocess":
                     group.multiprocess = (value == "1")
+                    current = group
+                case "secret":
+                    guard let secret = ConnectionSecret(hex: value) else {
+                        throw fail("expected \(2 * connectionSecretSize) lowercase hex digits")
+                    }
+                    group.secret = secret
                     current = group
                 case "preload":
                     let parts = value.split(separator: "|", omittingEmptySubsequences: false).map(String.init)

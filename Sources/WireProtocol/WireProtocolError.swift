@@ -43,11 +43,12 @@ public enum WireProtocolError: Error, Equatable, CustomStringConvertible {
         case .badKeyLength(let length): return "request head key length \(length) is outside 1..\(maximumKeyLength)"
         case .spelledOutWellKnownKey(let key): return "request head spells out '\(key)', which has a key id"
         case .duplicateKey(let key): return "request head repeats the key '\(key)'"
-        case .badStatus(let status): return "response status \(status) is outside 100..999"
+        case .badStatus(let status):
+            return "response status \(status) is not a final status (\(finalStatusRange.lowerBound)..\(finalStatusRange.upperBound))"
         case .badReasonPhrase(let why): return "response reason phrase \(why)"
         case .tooManyHeaders(let count): return "response has \(count) headers, the maximum is \(maximumResponseHeaders)"
         case .badHeaderName(let name): return "response header name '\(name)' is not a valid token"
-        case .badHeaderValue(let name): return "response header '\(name)' value contains CR, LF or NUL"
+        case .badHeaderValue(let name): return "response header '\(name)' value contains a control character other than HTAB"
         case .headerTooLong(let name, let length):
             return "response header '\(name)' line is \(length) bytes, above the limit of \(maximumHeaderLine)"
         case .badEndOutcome(let outcome): return "RESPONSE_END outcome must be 0 or 1, got \(outcome)"

@@ -9,7 +9,12 @@
 #include "apr_file_info.h"
 #include "apr_strings.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Per-server: the WSGIScriptAlias entries, in order (a vhost's own come first after merging). */
 typedef struct {
@@ -165,12 +170,63 @@ static const char *set_global_value(cmd_parms *cmd, void *mconfig, const char *v
         current_global->socket_prefix = ap_server_root_relative(cmd->pool, value);
         if (!current_global->socket_prefix)
             return apr_psprintf(cmd->pool, "WSGISocketPrefix: invalid path '%s'", value);
+        if ((error = wsgi_untrusted_socket_directory(cmd->temp_pool,
+                                                     current_global->socket_prefix)))
+            return apr_psprintf(cmd->pool, "WSGISocketPrefix %s: %s", value, error);
     }
     else if (!strcasecmp(which, "WSGIPythonHome"))
         current_global->python_home = value;
     else
         current_global->python_path = value;
     return NULL;
+}
+
+const char *wsgi_untrusted_socket_directory(apr_pool_t *p, const char *prefix)
+{
+    char *directory = apr_pstrdup(p, prefix);
+    char *slash = strrchr(directory, '/');
+    char resolved[PATH_MAX];
+    char *path;
+    int innermost = 1;
+
+    if (slash == NULL)
+        return apr_psprintf(p, "socket prefix %s is not an absolute path", prefix);
+    if (slash == directory)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    if (realpath(directory, resolved) == NULL)
+        return apr_psprintf(p, "the directory %s of socket prefix %s cannot be used: %s",
+                            directory, prefix, strerror(errno));
+    path = resolved;
+    for (;;) {
+        struct stat info;
+        int others_write;
+
+        if (stat(path, &info) != 0)
+            return apr_psprintf(p, "cannot check %s (above socket prefix %s): %s", path, prefix,
+                                strerror(errno));
+        if (!S_ISDIR(info.st_mode))
+            return apr_psprintf(p, "%s (for socket prefix %s) is not a directory", path, prefix);
+        if (info.st_uid != 0 && info.st_uid != geteuid())
+            return apr_psprintf(p, "%s (for socket prefix %s) belongs to uid %lu, not to root: "
+                                "the daemon sockets need a directory only root can change",
+                                path, prefix, (unsigned long)info.st_uid);
+        others_write = (info.st_mode & (S_IWGRP | S_IWOTH)) != 0;
+        if (others_write && (innermost || !(info.st_mode & S_ISVTX)))
+            return apr_psprintf(p, "%s (for socket prefix %s) is writable by %s (mode %04o): the "
+                                "daemon sockets need a directory only root can write", path,
+                                prefix, (info.st_mode & S_IWOTH) ? "all users" : "its group",
+                                (unsigned int)(info.st_mode & 07777));
+        if (strcmp(path, "/") == 0)
+            return NULL;
+        slash = strrchr(path, '/');
+        if (slash == path)
+            slash[1] = '\0';
+        else
+            *slash = '\0';
+        innermost = 0;
+    }
 }
 
 /* The script to load at worker start when an alias names both groups (mod_wsgi preloads it). */
@@ -366,6 +422,11 @@ static void set_script_path(request_rec *r, const wsgi_script_alias *alias, cons
     }
 }
 
+const wsgi_script_alias *wsgi_request_alias(request_rec *r)
+{
+    return ap_get_module_config(r->request_config, &wsgi_module);
+}
+
 int wsgi_translate_name(request_rec *r)
 {
     wsgi_server_config *sconfig = ap_get_module_config(r->server->module_config, &wsgi_module);
@@ -462,7 +523,7 @@ static const char *expand(request_rec *r, const char *value, int *unset)
 wsgi_request_config *wsgi_get_request_config(request_rec *r, const char **error)
 {
     wsgi_dir_config *dir = ap_get_module_config(r->per_dir_config, &wsgi_module);
-    wsgi_script_alias *alias = ap_get_module_config(r->request_config, &wsgi_module);
+    const wsgi_script_alias *alias = wsgi_request_alias(r);
     wsgi_request_config *config = apr_pcalloc(r->pool, sizeof(*config));
     const char *process_group, *application_group, *callable;
     int unset;

@@ -9,6 +9,8 @@
 #include "http_config.h"
 #include "apr_tables.h"
 
+#include "wsgi_wire.h"
+
 /* "%{GLOBAL}" as configured; resolved to "" (the main interpreter) per request. */
 #define WSGI_GLOBAL_GROUP "%{GLOBAL}"
 
@@ -19,6 +21,8 @@ typedef struct wsgi_daemon_group {
     int id;                      /* 1-based order of definition; part of the socket name */
     server_rec *server;          /* where it was defined (a vhost or the main server) */
     const char *socket_path;     /* set at post_config, once the generation is known */
+    unsigned char secret[WSGI_SECRET_SIZE]; /* sent in HELLO; made at post_config, fresh for
+                                             * every generation (PROTOCOL.md) */
     int processes;
     int multiprocess;            /* processes= was given */
     int threads;
@@ -73,6 +77,16 @@ extern module AP_MODULE_DECLARE_DATA wsgi_module;
 /* The merged configuration for r (allocated from r->pool). NULL with *error set when the
  * request names a process group that does not exist (the handler answers 500 and logs it). */
 wsgi_request_config *wsgi_get_request_config(request_rec *r, const char **error);
+
+/* The WSGIScriptAlias or WSGIScriptAliasMatch that mapped r (set only by our translate_name
+ * hook), or NULL when the request reached the handler some other way. */
+const wsgi_script_alias *wsgi_request_alias(request_rec *r);
+
+/* Why the directory of a socket prefix cannot hold the daemon sockets, or NULL when it can: it
+ * and every directory above it must be owned by root (or by the user Apache starts as) and
+ * writable by nobody else, but that a directory above may be sticky (like /tmp). Root creates
+ * the sockets there, so a directory others can write would let them swap what root acts on. */
+const char *wsgi_untrusted_socket_directory(apr_pool_t *p, const char *prefix);
 
 /* The group called name, or NULL. */
 wsgi_daemon_group *wsgi_find_daemon_group(const char *name);

@@ -22,6 +22,8 @@ typedef enum {
     KIND_ABS_PATH,     /* an absolute path */
     KIND_USER,         /* user name or #uid, written as the uid */
     KIND_GROUP,        /* group name or #gid, written as the gid */
+    KIND_OWNER_USER,   /* like KIND_USER, root allowed: who must own files, not who runs code */
+    KIND_OWNER_GROUP,  /* like KIND_GROUP, root allowed */
     KIND_GROUP_LIST,   /* comma-separated group names / #gids, written as gids */
     KIND_UMASK,        /* octal 0..0777 */
     KIND_SECONDS_FLOAT,/* a number of seconds > 0, fractions allowed */
@@ -35,6 +37,10 @@ typedef struct {
     long max;
     const char *default_value; /* written when the option is not given; NULL = leave out */
 } option_spec;
+
+/* The longest timeout in seconds: the request path waits in poll(), whose milliseconds are an
+ * int, and larger values would overflow on the way there. About 24.8 days. */
+#define MAX_TIMEOUT_SECONDS (INT_MAX / 1000)
 
 /* mod_wsgi 6's WSGIDaemonProcess options (reference §1). Defaults follow mod_wsgi's code. */
 static const option_spec option_specs[] = {
@@ -54,29 +60,29 @@ static const option_spec option_specs[] = {
     {"switch-interval", KIND_SECONDS_FLOAT, 0, 0, NULL},
     {"stack-size", KIND_INT, 1, LONG_MAX, NULL},
     {"maximum-requests", KIND_INT, 0, INT_MAX, "0"},
-    {"startup-timeout", KIND_INT, 0, INT_MAX, "0"},
-    {"shutdown-timeout", KIND_INT, 0, INT_MAX, "5"},
-    {"deadlock-timeout", KIND_INT, 0, INT_MAX, "300"},
-    {"inactivity-timeout", KIND_INT, 0, INT_MAX, "0"},
-    {"request-timeout", KIND_INT, 0, INT_MAX, "0"},
-    {"interrupt-timeout", KIND_INT, 0, INT_MAX, "0"},
-    {"graceful-timeout", KIND_INT, 0, INT_MAX, "15"},
-    {"eviction-timeout", KIND_INT, 0, INT_MAX, "0"},
-    {"restart-interval", KIND_INT, 0, INT_MAX, "0"},
-    {"connect-timeout", KIND_INT, 0, INT_MAX, "15"},
-    {"socket-timeout", KIND_INT, 0, INT_MAX, "0"},  /* 0 becomes Apache's Timeout at post_config */
-    {"queue-timeout", KIND_INT, 0, INT_MAX, "0"},
+    {"startup-timeout", KIND_INT, 0, MAX_TIMEOUT_SECONDS, "0"},
+    {"shutdown-timeout", KIND_INT, 0, MAX_TIMEOUT_SECONDS, "5"},
+    {"deadlock-timeout", KIND_INT, 0, MAX_TIMEOUT_SECONDS, "300"},
+    {"inactivity-timeout", KIND_INT, 0, MAX_TIMEOUT_SECONDS, "0"},
+    {"request-timeout", KIND_INT, 0, MAX_TIMEOUT_SECONDS, "0"},
+    {"interrupt-timeout", KIND_INT, 0, MAX_TIMEOUT_SECONDS, "0"},
+    {"graceful-timeout", KIND_INT, 0, MAX_TIMEOUT_SECONDS, "15"},
+    {"eviction-timeout", KIND_INT, 0, MAX_TIMEOUT_SECONDS, "0"},
+    {"restart-interval", KIND_INT, 0, MAX_TIMEOUT_SECONDS, "0"},
+    {"connect-timeout", KIND_INT, 0, MAX_TIMEOUT_SECONDS, "15"},
+    {"socket-timeout", KIND_INT, 0, MAX_TIMEOUT_SECONDS, "0"},  /* 0 becomes Apache's Timeout at post_config */
+    {"queue-timeout", KIND_INT, 0, MAX_TIMEOUT_SECONDS, "0"},
     {"listen-backlog", KIND_INT, 0, 65535, "100"},
     {"display-name", KIND_STRING, 0, 0, NULL},
     {"send-buffer-size", KIND_ZERO_OR_MIN, 512, INT_MAX, "0"},
     {"receive-buffer-size", KIND_ZERO_OR_MIN, 512, INT_MAX, "0"},
     {"header-buffer-size", KIND_ZERO_OR_MIN, 8192, INT_MAX, "32768"},
     {"response-buffer-size", KIND_ZERO_OR_MIN, 65536, INT_MAX, "8388608"},
-    {"response-socket-timeout", KIND_INT, 0, INT_MAX, "0"},
+    {"response-socket-timeout", KIND_INT, 0, MAX_TIMEOUT_SECONDS, "0"},
     {"response-flush-delay", KIND_INT, 0, INT_MAX, "5"},
     {"socket-user", KIND_USER, 0, 0, NULL},
-    {"script-user", KIND_USER, 0, 0, NULL},
-    {"script-group", KIND_GROUP, 0, 0, NULL},
+    {"script-user", KIND_OWNER_USER, 0, 0, NULL},
+    {"script-group", KIND_OWNER_GROUP, 0, 0, NULL},
     {"cpu-time-limit", KIND_INT, 0, INT_MAX, "0"},
     {"cpu-priority", KIND_INT, -20, 20, "0"},
     {"memory-limit", KIND_INT, 0, LONG_MAX, "0"},
@@ -211,6 +217,14 @@ static const char *validate(apr_pool_t *p, const option_spec *spec, const char *
             return NULL;
         }
         return value;
+    case KIND_OWNER_USER:
+        if ((*why = resolve_uid(p, value, &uid)))
+            return NULL;
+        return apr_psprintf(p, "%lu", (unsigned long)uid);
+    case KIND_OWNER_GROUP:
+        if ((*why = resolve_gid(p, value, &gid)))
+            return NULL;
+        return apr_psprintf(p, "%lu", (unsigned long)gid);
     case KIND_USER:
         if ((*why = resolve_uid(p, value, &uid)))
             return NULL;
@@ -222,6 +236,10 @@ static const char *validate(apr_pool_t *p, const option_spec *spec, const char *
     case KIND_GROUP:
         if ((*why = resolve_gid(p, value, &gid)))
             return NULL;
+        if (gid == 0) {
+            *why = "would run WSGI code with the root group, which is not allowed";
+            return NULL;
+        }
         return apr_psprintf(p, "%lu", (unsigned long)gid);
     case KIND_GROUP_LIST: {
         char *list = apr_pstrdup(p, value), *state = NULL, *item;
@@ -229,6 +247,11 @@ static const char *validate(apr_pool_t *p, const option_spec *spec, const char *
         for (item = apr_strtok(list, ",", &state); item; item = apr_strtok(NULL, ",", &state)) {
             if ((*why = resolve_gid(p, item, &gid))) {
                 *why = apr_psprintf(p, "has '%s', which %s", item, *why);
+                return NULL;
+            }
+            if (gid == 0) {
+                *why = apr_psprintf(p, "has '%s', the root group: WSGI code may not run with it",
+                                    item);
                 return NULL;
             }
             out = apr_psprintf(p, "%s%s%lu", out ? out : "", out ? "," : "", (unsigned long)gid);
@@ -421,8 +444,12 @@ static const char *set_default_identity(apr_pool_t *p, wsgi_global_config *globa
                 set_option(gp, group, "user-name", apr_pstrdup(gp, pw->pw_name));
         }
     }
-    if (!find_option(group, "group"))
+    if (!find_option(group, "group")) {
+        if (global->apache_gid == 0)
+            return apr_psprintf(p, "WSGIDaemonProcess %s has no group= and Apache's Group is "
+                                "root: WSGI code may not run with the root group", group->name);
         set_option(gp, group, "group", apr_psprintf(gp, "%lu", (unsigned long)global->apache_gid));
+    }
     return NULL;
 }
 

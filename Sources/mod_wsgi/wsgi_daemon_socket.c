@@ -1,6 +1,8 @@
 /* Daemon socket I/O for the request path. The socket is non-blocking and every wait goes
- * through poll(), so a stuck or dead worker costs at most the configured timeout. */
+ * through poll() against the deadline of the whole operation (a frame in or out), so a stuck,
+ * dead or trickling worker costs at most the configured timeout per frame. */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -75,14 +77,28 @@ void wsgi_daemon_close(wsgi_daemon_socket *sock)
     }
 }
 
-/* Waits until the socket is ready for events; APR_TIMEUP after the timeout. */
+/* Starts an operation: it must be over within the socket's timeout. */
+static void start_operation(wsgi_daemon_socket *sock)
+{
+    sock->deadline = sock->timeout > 0 ? apr_time_now() + sock->timeout : 0;
+}
+
+/* Waits until the socket is ready for events; APR_TIMEUP once the operation's deadline passed. */
 static apr_status_t wait_for(wsgi_daemon_socket *sock, short events)
 {
     struct pollfd p = {.fd = sock->fd, .events = events};
-    int milliseconds = (int)((sock->timeout + 999) / 1000);
     int n;
 
     do {
+        int milliseconds = -1;
+        if (sock->deadline) {
+            apr_interval_time_t left = sock->deadline - apr_time_now();
+            apr_int64_t rounded_up = (left + 999) / 1000;
+            if (left <= 0) {
+                return APR_TIMEUP;
+            }
+            milliseconds = rounded_up > INT_MAX ? INT_MAX : (int)rounded_up;
+        }
         n = poll(&p, 1, milliseconds);
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
@@ -93,6 +109,7 @@ static apr_status_t wait_for(wsgi_daemon_socket *sock, short events)
 
 apr_status_t wsgi_daemon_writev(wsgi_daemon_socket *sock, struct iovec *iov, int count)
 {
+    start_operation(sock);
     while (count > 0) {
         struct msghdr message = {.msg_iov = iov, .msg_iovlen = (size_t)count};
         ssize_t sent = sendmsg(sock->fd, &message, MSG_NOSIGNAL);
@@ -124,8 +141,8 @@ apr_status_t wsgi_daemon_writev(wsgi_daemon_socket *sock, struct iovec *iov, int
 }
 
 /* One recv() into data, waiting for bytes first; APR_EOF on a closed connection. */
-static apr_status_t receive(wsgi_daemon_socket *sock, void *data, apr_size_t n,
-                            apr_size_t *received)
+static apr_status_t receive_from_socket(wsgi_daemon_socket *sock, void *data, apr_size_t n,
+                                        apr_size_t *received)
 {
     for (;;) {
         ssize_t r = recv(sock->fd, data, n, 0);
@@ -148,7 +165,15 @@ static apr_status_t receive(wsgi_daemon_socket *sock, void *data, apr_size_t n,
     }
 }
 
-apr_status_t wsgi_daemon_read(wsgi_daemon_socket *sock, void *data, apr_size_t n)
+static apr_status_t receive(wsgi_daemon_socket *sock, void *data, apr_size_t n,
+                            apr_size_t *received)
+{
+    return sock->receive ? sock->receive(sock, data, n, received)
+                         : receive_from_socket(sock, data, n, received);
+}
+
+/* Reads exactly n bytes into data, within the operation's deadline. */
+static apr_status_t read_exactly(wsgi_daemon_socket *sock, void *data, apr_size_t n)
 {
     unsigned char *out = data;
 
@@ -185,8 +210,49 @@ apr_status_t wsgi_daemon_read(wsgi_daemon_socket *sock, void *data, apr_size_t n
     return APR_SUCCESS;
 }
 
+static wsgi_read_result failed_read(apr_status_t rv)
+{
+    if (rv == APR_EOF) {
+        return WSGI_READ_EOF;
+    }
+    return APR_STATUS_IS_TIMEUP(rv) ? WSGI_READ_TIMEOUT : WSGI_READ_IO_ERROR;
+}
+
+wsgi_read_result wsgi_daemon_read_frame(wsgi_daemon_socket *sock, apr_pool_t *pool,
+                                        wsgi_frame *frame, apr_status_t *rv,
+                                        wsgi_wire_error *error)
+{
+    unsigned char header[WSGI_FRAME_HEADER_SIZE];
+
+    *error = WSGI_WIRE_OK;
+    start_operation(sock);
+    if ((*rv = read_exactly(sock, header, sizeof(header))) != APR_SUCCESS) {
+        return failed_read(*rv);
+    }
+    *error = wsgi_wire_parse_frame_header(header, &frame->header);
+    if (*error == WSGI_WIRE_OK && !wsgi_wire_is_response_type(frame->header.type)) {
+        *error = WSGI_WIRE_UNEXPECTED_FRAME;
+    }
+    if (*error != WSGI_WIRE_OK) {
+        return WSGI_READ_INVALID;
+    }
+    if (frame->header.length > frame->capacity) {
+        /* Checked against the type's maximum above, so this is bounded (1 MiB). */
+        frame->capacity = frame->header.length > 16384 ? frame->header.length : 16384;
+        frame->payload = apr_palloc(pool, frame->capacity);
+    }
+    if ((*rv = read_exactly(sock, frame->payload, frame->header.length)) != APR_SUCCESS) {
+        return failed_read(*rv);
+    }
+    if (frame->header.type != WSGI_FRAME_RESPONSE_HEAD) {
+        *error = wsgi_wire_check_response_payload(frame->header.type, frame->payload,
+                                                  frame->header.length, pool);
+    }
+    return *error == WSGI_WIRE_OK ? WSGI_READ_FRAME : WSGI_READ_INVALID;
+}
+
 int wsgi_daemon_readable_now(wsgi_daemon_socket *sock)
 {
     struct pollfd p = {.fd = sock->fd, .events = POLLIN};
-    return sock->end > sock->start || poll(&p, 1, 0) > 0;
+    return sock->end > sock->start || (sock->fd >= 0 && poll(&p, 1, 0) > 0);
 }

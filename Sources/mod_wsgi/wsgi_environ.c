@@ -168,6 +168,9 @@ static void add_cgi_vars(request_rec *r, apr_table_t *environ)
     apr_table_setn(environ, "SERVER_PROTOCOL", r->protocol);
     apr_table_setn(environ, "QUERY_STRING", r->args ? r->args : "");
     apr_table_setn(environ, "REQUEST_URI", original_uri(r));
+    /* Always the file Apache mapped and checked, whatever SetEnv or RewriteRule [E=] put in the
+     * environment under that name: it is the script the worker runs. */
+    apr_table_setn(environ, "SCRIPT_FILENAME", r->filename);
     apr_table_setn(environ, "SCRIPT_NAME", script_name);
     apr_table_setn(environ, "PATH_INFO", path_info);
     apr_table_setn(environ, "mod_wsgi.script_name", script_name);

@@ -1,8 +1,10 @@
 /* The request path of the module, in the order a request goes through it:
  *
- *   1. checks that need no daemon (handler name, script file, request body framing, config);
+ *   1. checks that need no daemon (handler name, Options ExecCGI, script file, request body
+ *      framing, config);
  *   2. the environ (wsgi_environ.c);
- *   3. connect to the group's socket, send REQUEST_HEAD, the body and REQUEST_END;
+ *   3. connect to the group's socket, send HELLO (the group's secret), REQUEST_HEAD, the body
+ *      and REQUEST_END;
  *   4. read the first response frame: a control frame ends the request (or retries it), a
  *      RESPONSE_HEAD is applied to r;
  *   5. relay RESPONSE_BODY frames down the output filters until RESPONSE_END.
@@ -45,6 +47,30 @@ void wsgi_log_failure(const wsgi_exchange *ex, apr_status_t rv, const char *fmt,
 }
 
 /* ---- 1. checks before the daemon ---- */
+
+/* The two handler names that run a WSGI script: the one WSGIScriptAlias sets, and the MIME-type
+ * form (AddType application/x-httpd-wsgi .wsgi). */
+static int is_wsgi_handler(const char *handler)
+{
+    return handler != NULL
+           && (strcmp(handler, "wsgi-script") == 0
+               || strcmp(handler, "application/x-httpd-wsgi") == 0);
+}
+
+/* A script reached through the handler alone (AddHandler, SetHandler, even in a .htaccess) runs
+ * only where Options ExecCGI is on, as CGI scripts do; a URL that WSGIScriptAlias or
+ * WSGIScriptAliasMatch mapped is allowed by that mapping. Only our translate_name hook records an
+ * alias in request_config, so no configuration but the server's own can fake one. */
+static int check_exec_allowed(request_rec *r)
+{
+    if (wsgi_request_alias(r) != NULL || (ap_allow_options(r) & OPT_EXECCGI)) {
+        return OK;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                  "mod_wsgi (pid=%d): Options ExecCGI is off in this directory: %s",
+                  (int)getpid(), r->filename ? r->filename : r->uri);
+    return HTTP_FORBIDDEN;
+}
 
 static int check_script_file(request_rec *r)
 {
@@ -148,7 +174,8 @@ static void send_frame(wsgi_exchange *ex, unsigned int type, const void *payload
     send_bytes(ex, wsgi_wire_type_name(type), iov, length > 0 ? 2 : 1);
 }
 
-/* Sends REQUEST_HEAD, and REQUEST_END with it in one write when there is no body. */
+/* Sends HELLO (the group's secret, which the worker checks before anything else) and
+ * REQUEST_HEAD, and REQUEST_END with them in one write when there is no body. */
 static int send_head(wsgi_exchange *ex, apr_table_t *environ)
 {
     const apr_array_header_t *entries;
@@ -172,12 +199,16 @@ static int send_head(wsgi_exchange *ex, apr_table_t *environ)
     }
     wsgi_request_head_finish(&head);
     {
+        unsigned char hello[WSGI_HELLO_FRAME_SIZE];
         unsigned char end[WSGI_FRAME_HEADER_SIZE];
-        struct iovec iov[2] = {{head.data, head.length}, {end, sizeof(end)}};
+        struct iovec iov[3] = {{hello, sizeof(hello)}, {head.data, head.length},
+                               {end, sizeof(end)}};
 
+        wsgi_wire_put_hello(hello, ex->group->secret);
         wsgi_wire_put_frame_header(end, WSGI_FRAME_REQUEST_END, 0);
-        send_bytes(ex, ex->has_body ? "REQUEST_HEAD" : "REQUEST_HEAD and REQUEST_END", iov,
-                   ex->has_body ? 1 : 2);
+        send_bytes(ex, ex->has_body ? "HELLO and REQUEST_HEAD"
+                                    : "HELLO, REQUEST_HEAD and REQUEST_END", iov,
+                   ex->has_body ? 2 : 3);
     }
     return OK;
 }
@@ -278,27 +309,27 @@ static int forward_request(wsgi_exchange *ex, apr_table_t *environ)
         if (status != OK) {
             return status;
         }
-        if (ex->frame.type == WSGI_FRAME_RESPONSE_HEAD) {
+        if (ex->frame.header.type == WSGI_FRAME_RESPONSE_HEAD) {
             return wsgi_relay_response(ex);
         }
-        if (!is_retryable_frame(ex->frame.type)) {
+        if (!is_retryable_frame(ex->frame.header.type)) {
             return wsgi_control_frame_status(ex);
         }
         wsgi_daemon_close(&ex->sock);
         if (ex->has_body) {
             wsgi_log_failure(ex, 0, "daemon process answered %s and the request had a body, "
-                             "so it cannot be resent", wsgi_wire_type_name(ex->frame.type));
+                             "so it cannot be resent", wsgi_wire_type_name(ex->frame.header.type));
             return HTTP_SERVICE_UNAVAILABLE;
         }
         if (attempt >= max_attempts) {
             wsgi_log_failure(ex, 0, "daemon process answered %s %d times; giving up",
-                             wsgi_wire_type_name(ex->frame.type), attempt);
+                             wsgi_wire_type_name(ex->frame.header.type), attempt);
             return HTTP_SERVICE_UNAVAILABLE;
         }
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, ex->r,
                       "mod_wsgi (pid=%d): daemon process answered %s, retrying on a new "
                       "connection (attempt %d of %d, process group '%s')", (int)getpid(),
-                      wsgi_wire_type_name(ex->frame.type), attempt + 1, max_attempts,
+                      wsgi_wire_type_name(ex->frame.header.type), attempt + 1, max_attempts,
                       ex->group->name);
         ex->write_failed = 0;
     }
@@ -318,8 +349,11 @@ int wsgi_handler(request_rec *r)
     apr_table_t *environ;
     int status, has_body;
 
-    if (r->handler == NULL || strcmp(r->handler, "wsgi-script") != 0) {
+    if (!is_wsgi_handler(r->handler)) {
         return DECLINED;
+    }
+    if ((status = check_exec_allowed(r)) != OK) {
+        return status;
     }
     if ((status = check_script_file(r)) != OK) {
         return status;
@@ -344,6 +378,7 @@ int wsgi_handler(request_rec *r)
     ex->sock.timeout = config->group->socket_timeout > 0 ? config->group->socket_timeout
                                                          : r->server->timeout;
     ex->has_body = has_body;
+    ex->content_length = -1;
     apr_pool_cleanup_register(r->pool, &ex->sock, close_daemon_cleanup, apr_pool_cleanup_null);
     return forward_request(ex, environ);
 }

@@ -1,7 +1,9 @@
 /* The response half of the handler: read the worker's first frame, apply a RESPONSE_HEAD to the
- * request, and relay RESPONSE_BODY frames down Apache's output filters until RESPONSE_END. A
- * response that does not end with RESPONSE_END complete is never passed off as complete: the
- * client connection is aborted instead. */
+ * request, and relay RESPONSE_BODY frames down Apache's output filters until RESPONSE_END. The
+ * worker is less trusted than Apache, so the module owns the framing: the head is checked
+ * (wsgi_response_rules.c), the body is counted against the Content-Length it declared, and a
+ * response that is not complete, or would run over, is never passed off as complete: the client
+ * connection is aborted instead. */
 #include <string.h>
 #include <unistd.h>
 
@@ -16,11 +18,9 @@
 
 #include "wsgi_daemon_socket.h"
 #include "wsgi_exchange.h"
+#include "wsgi_response_rules.h"
 
 APLOG_USE_MODULE(wsgi);
-
-/* What reading one frame from the worker gave. */
-typedef enum { FRAME_READ, FRAME_EOF, FRAME_TIMEOUT, FRAME_IO_ERROR, FRAME_INVALID } frame_result;
 
 /* A reason sent by the worker, made safe for one log line. */
 static const char *printable(apr_pool_t *pool, const unsigned char *text, apr_size_t length)
@@ -39,39 +39,9 @@ static const char *printable(apr_pool_t *pool, const unsigned char *text, apr_si
     return out;
 }
 
-static frame_result read_frame(wsgi_exchange *ex, apr_status_t *rv, wsgi_wire_error *error)
+static wsgi_read_result read_frame(wsgi_exchange *ex, apr_status_t *rv, wsgi_wire_error *error)
 {
-    unsigned char header[WSGI_FRAME_HEADER_SIZE];
-
-    *error = WSGI_WIRE_OK;
-    *rv = wsgi_daemon_read(&ex->sock, header, sizeof(header));
-    if (*rv == APR_SUCCESS) {
-        *error = wsgi_wire_parse_frame_header(header, &ex->frame);
-        if (*error == WSGI_WIRE_OK && !wsgi_wire_is_response_type(ex->frame.type)) {
-            *error = WSGI_WIRE_UNEXPECTED_FRAME;
-        }
-        if (*error != WSGI_WIRE_OK) {
-            return FRAME_INVALID;
-        }
-        if (ex->frame.length > ex->payload_capacity) {
-            /* Checked against the type's maximum above, so this is bounded (1 MiB). */
-            ex->payload_capacity = ex->frame.length > 16384 ? ex->frame.length : 16384;
-            ex->payload = apr_palloc(ex->r->pool, ex->payload_capacity);
-        }
-        *rv = wsgi_daemon_read(&ex->sock, ex->payload, ex->frame.length);
-    }
-    if (*rv == APR_SUCCESS) {
-        /* A head is decoded by its user, with the group's header-buffer-size. */
-        *error = ex->frame.type == WSGI_FRAME_RESPONSE_HEAD
-                     ? WSGI_WIRE_OK
-                     : wsgi_wire_check_response_payload(ex->frame.type, ex->payload,
-                                                        ex->frame.length, ex->r->pool);
-        return *error == WSGI_WIRE_OK ? FRAME_READ : FRAME_INVALID;
-    }
-    if (*rv == APR_EOF) {
-        return FRAME_EOF;
-    }
-    return APR_STATUS_IS_TIMEUP(*rv) ? FRAME_TIMEOUT : FRAME_IO_ERROR;
+    return wsgi_daemon_read_frame(&ex->sock, ex->r->pool, &ex->frame, rv, error);
 }
 
 /* Reads the first response frame; anything but a frame read is logged and mapped to a status. */
@@ -81,21 +51,21 @@ int wsgi_read_first_frame(wsgi_exchange *ex)
     wsgi_wire_error error;
 
     switch (read_frame(ex, &rv, &error)) {
-    case FRAME_READ:
+    case WSGI_READ_FRAME:
         return OK;
-    case FRAME_EOF:
+    case WSGI_READ_EOF:
         wsgi_log_failure(ex, 0, "truncated or oversized response headers received from "
                          "daemon process: it closed the connection before the response head");
         return HTTP_BAD_GATEWAY;
-    case FRAME_TIMEOUT:
+    case WSGI_READ_TIMEOUT:
         wsgi_log_failure(ex, rv, "timeout when reading response headers from daemon process");
         return HTTP_GATEWAY_TIME_OUT;
-    case FRAME_IO_ERROR:
+    case WSGI_READ_IO_ERROR:
         wsgi_log_failure(ex, rv, "error reading response headers from daemon process");
         return HTTP_BAD_GATEWAY;
     default:
         wsgi_log_failure(ex, 0, "invalid response from daemon process: %s frame rejected: "
-                         "%s", wsgi_wire_type_name(ex->frame.type), wsgi_wire_error_text(error));
+                         "%s", wsgi_wire_type_name(ex->frame.header.type), wsgi_wire_error_text(error));
         return HTTP_INTERNAL_SERVER_ERROR;
     }
 }
@@ -103,9 +73,9 @@ int wsgi_read_first_frame(wsgi_exchange *ex)
 /* The status for a control frame other than the retryable ones. */
 int wsgi_control_frame_status(wsgi_exchange *ex)
 {
-    const char *reason = printable(ex->r->pool, ex->payload, ex->frame.length);
+    const char *reason = printable(ex->r->pool, ex->frame.payload, ex->frame.header.length);
 
-    switch (ex->frame.type) {
+    switch (ex->frame.header.type) {
     case WSGI_FRAME_QUEUE_TIMEOUT:
         wsgi_log_failure(ex, 0, "queue timeout expired before the daemon process could start "
                          "the request");
@@ -122,7 +92,7 @@ int wsgi_control_frame_status(wsgi_exchange *ex)
         return HTTP_INTERNAL_SERVER_ERROR;
     default:
         wsgi_log_failure(ex, 0, "invalid response from daemon process: unexpected %s frame "
-                         "before the response head", wsgi_wire_type_name(ex->frame.type));
+                         "before the response head", wsgi_wire_type_name(ex->frame.header.type));
         return HTTP_INTERNAL_SERVER_ERROR;
     }
 }
@@ -181,31 +151,40 @@ static int abort_client(wsgi_exchange *ex, apr_bucket_brigade *bb)
 }
 
 /* Logs why the body stopped and aborts the client. */
-static int body_failed(wsgi_exchange *ex, apr_bucket_brigade *bb, frame_result result,
+static int body_failed(wsgi_exchange *ex, apr_bucket_brigade *bb, wsgi_read_result result,
                        apr_status_t rv, wsgi_wire_error error)
 {
     switch (result) {
-    case FRAME_EOF:
+    case WSGI_READ_EOF:
         wsgi_log_failure(ex, 0, "daemon process closed the connection before the response "
                          "was complete; aborting the client connection");
         break;
-    case FRAME_TIMEOUT:
+    case WSGI_READ_TIMEOUT:
         wsgi_log_failure(ex, rv, "timeout reading the response body from daemon process; "
                          "aborting the client connection");
         break;
-    case FRAME_IO_ERROR:
+    case WSGI_READ_IO_ERROR:
         wsgi_log_failure(ex, rv, "error reading the response body from daemon process; "
                          "aborting the client connection");
         break;
     default:
         wsgi_log_failure(ex, 0, "invalid response body from daemon process: %s frame "
                          "rejected: %s; aborting the client connection",
-                         wsgi_wire_type_name(ex->frame.type),
+                         wsgi_wire_type_name(ex->frame.header.type),
                          error == WSGI_WIRE_OK ? "not allowed after the response head"
                                                : wsgi_wire_error_text(error));
         break;
     }
     return abort_client(ex, bb);
+}
+
+/* Whether the client's response carries a body that Content-Length describes: not for HEAD
+ * (Apache drops the body) nor for 204 and 304 (a 304 may repeat the entity's length). */
+static int length_is_checked(const wsgi_exchange *ex)
+{
+    const request_rec *r = ex->r;
+    return ex->content_length >= 0 && !r->header_only && r->status != HTTP_NO_CONTENT
+           && r->status != HTTP_NOT_MODIFIED;
 }
 
 /* Passes body frames down the filters, flushing only when the worker has nothing more ready. */
@@ -214,21 +193,30 @@ static int relay_body(wsgi_exchange *ex)
     request_rec *r = ex->r;
     conn_rec *c = r->connection;
     apr_bucket_brigade *bb = apr_brigade_create(r->pool, c->bucket_alloc);
+    int checked = length_is_checked(ex);
 
     for (;;) {
         apr_status_t rv;
         wsgi_wire_error error;
-        frame_result result = read_frame(ex, &rv, &error);
+        wsgi_read_result result = read_frame(ex, &rv, &error);
+        apr_size_t length = ex->frame.header.length;
         int aborted = 0;
 
-        if (result != FRAME_READ) {
+        if (result != WSGI_READ_FRAME) {
             return body_failed(ex, bb, result, rv, error);
         }
-        if (ex->frame.type == WSGI_FRAME_RESPONSE_END) {
-            wsgi_wire_parse_response_end(ex->payload, ex->frame.length, &aborted);
+        if (ex->frame.header.type == WSGI_FRAME_RESPONSE_END) {
+            wsgi_wire_parse_response_end(ex->frame.payload, length, &aborted);
             if (aborted) {
                 wsgi_log_failure(ex, 0, "daemon process aborted the response before it was "
                                  "complete; aborting the client connection");
+                return abort_client(ex, bb);
+            }
+            if (checked && ex->body_sent < ex->content_length) {
+                wsgi_log_failure(ex, 0, "daemon process ended the response after %" APR_OFF_T_FMT
+                                 " of the %" APR_OFF_T_FMT " bytes its Content-Length declared; "
+                                 "aborting the client connection", ex->body_sent,
+                                 ex->content_length);
                 return abort_client(ex, bb);
             }
             APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(c->bucket_alloc));
@@ -236,13 +224,29 @@ static int relay_body(wsgi_exchange *ex)
             apr_brigade_cleanup(bb);
             return OK;
         }
-        if (ex->frame.type != WSGI_FRAME_RESPONSE_BODY) {
-            return body_failed(ex, bb, FRAME_INVALID, 0, WSGI_WIRE_OK);
+        if (ex->frame.header.type != WSGI_FRAME_RESPONSE_BODY) {
+            return body_failed(ex, bb, WSGI_READ_INVALID, 0, WSGI_WIRE_OK);
         }
+        if (checked && (apr_off_t)length > ex->content_length - ex->body_sent) {
+            /* Never past the declared length: the bytes after it would read as the start of
+             * another response on a keep-alive connection. */
+            apr_size_t allowed = (apr_size_t)(ex->content_length - ex->body_sent);
+            if (allowed > 0) {
+                APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_transient_create(
+                                                (const char *)ex->frame.payload, allowed,
+                                                c->bucket_alloc));
+                ap_pass_brigade(r->output_filters, bb);
+                apr_brigade_cleanup(bb);
+            }
+            wsgi_log_failure(ex, 0, "daemon process sent more than the %" APR_OFF_T_FMT
+                             " bytes its Content-Length declared; sent those and aborting the "
+                             "client connection", ex->content_length);
+            return abort_client(ex, bb);
+        }
+        ex->body_sent += (apr_off_t)length;
         /* Transient: filters that keep the data set it aside, so the buffer can be reused. */
-        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_transient_create((const char *)ex->payload,
-                                                                ex->frame.length,
-                                                                c->bucket_alloc));
+        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_transient_create((const char *)ex->frame.payload,
+                                                                length, c->bucket_alloc));
         if (!wsgi_daemon_readable_now(&ex->sock)) {
             APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_flush_create(c->bucket_alloc));
         }
@@ -257,24 +261,12 @@ static int relay_body(wsgi_exchange *ex)
     }
 }
 
-/* A header that would let the worker decide the message framing (PEP 3333 forbids
- * hop-by-hop headers; with Transfer-Encoding, Apache would not chunk the body). */
-static const char *framing_header(const wsgi_response_head *head)
-{
-    unsigned int i;
-    for (i = 0; i < head->header_count; i++) {
-        if (strcasecmp(head->headers[i].name, "Transfer-Encoding") == 0) {
-            return head->headers[i].name;
-        }
-    }
-    return NULL;
-}
-
 int wsgi_relay_response(wsgi_exchange *ex)
 {
-    const char *error_header;
+    const char *problem;
     wsgi_response_head head;
-    wsgi_wire_error error = wsgi_wire_parse_response_head(ex->payload, ex->frame.length,
+    wsgi_wire_error error = wsgi_wire_parse_response_head(ex->frame.payload,
+                                                          ex->frame.header.length,
                                                           ex->group->header_buffer_size,
                                                           ex->r->pool, &head);
     if (error != WSGI_WIRE_OK) {
@@ -282,12 +274,11 @@ int wsgi_relay_response(wsgi_exchange *ex)
                          wsgi_wire_error_text(error));
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    if ((error_header = framing_header(&head)) != NULL) {
-        wsgi_log_failure(ex, 0, "invalid response headers from daemon process: %s is a "
-                         "hop-by-hop header; Apache frames the response itself", error_header);
+    problem = wsgi_check_response_framing(&head, &ex->content_length, ex->r->pool);
+    if (problem != NULL) {
+        wsgi_log_failure(ex, 0, "invalid response headers from daemon process: %s", problem);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     apply_head(ex->r, &head);
     return relay_body(ex);
 }
-

@@ -2,7 +2,7 @@
  * started at post_config, restarted by the MPM's maintenance loop if it dies (other-child
  * registration), stopped exactly once when pconf is cleared (stop, restart, graceful). */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* dladdr */
+#define _GNU_SOURCE /* dladdr, memfd_create */
 #endif
 
 #include "wsgi_supervisor.h"
@@ -12,11 +12,17 @@
 #include "http_core.h"
 #include "http_log.h"
 #include "apr_file_io.h"
+#include "apr_general.h"
+#include "apr_portable.h"
 #include "apr_strings.h"
 #include "apr_thread_proc.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -46,7 +52,7 @@ typedef struct wsgi_supervisor {
     server_rec *server;
     pid_t parent_pid;                 /* cleanups only act in the Apache parent */
     const char *program;
-    const char *config_path;
+    const char *config_text;          /* what it reads on its standard input (secrets included) */
     apr_proc_t proc;
     int running;                      /* started and not yet reaped */
     int registered;                   /* other-child record is live (see supervisor_event) */
@@ -60,7 +66,7 @@ typedef struct wsgi_supervisor {
 /* The supervisor of the configuration being served, for the monitor hook (NULL when none). */
 static wsgi_supervisor *current_supervisor;
 
-/* ---- the config file ---- */
+/* ---- the config ---- */
 
 static const char *log_level_name(int level)
 {
@@ -78,6 +84,20 @@ static const char *socket_prefix(apr_pool_t *p)
 {
     const char *prefix = wsgi_global_config_get()->socket_prefix;
     return prefix ? prefix : ap_runtime_dir_relative(p, "wsgi");
+}
+
+static const char *hex_secret(apr_pool_t *p, const unsigned char secret[WSGI_SECRET_SIZE])
+{
+    static const char digits[] = "0123456789abcdef";
+    char *out = apr_palloc(p, 2 * WSGI_SECRET_SIZE + 1);
+    int i;
+
+    for (i = 0; i < WSGI_SECRET_SIZE; i++) {
+        out[2 * i] = digits[secret[i] >> 4];
+        out[2 * i + 1] = digits[secret[i] & 15];
+    }
+    out[2 * WSGI_SECRET_SIZE] = '\0';
+    return out;
 }
 
 const char *wsgi_supervisor_config_text(apr_pool_t *p, server_rec *s, pid_t server_pid,
@@ -105,6 +125,7 @@ const char *wsgi_supervisor_config_text(apr_pool_t *p, server_rec *s, pid_t serv
         for (j = 0; j < group->options->nelts; j++)
             LINE("%s %s", options[j].name, options[j].value);
         LINE("socket %s", group->socket_path);
+        LINE("secret %s", hex_secret(p, group->secret));
         for (j = 0; j < group->preloads->nelts; j++)
             LINE("preload %s", ((const char **)group->preloads->elts)[j]);
         if (group->multiprocess)
@@ -116,28 +137,33 @@ const char *wsgi_supervisor_config_text(apr_pool_t *p, server_rec *s, pid_t serv
     return apr_array_pstrcat(p, lines, '\n');
 }
 
-/* Writes text to path through a temporary file and a rename, mode 0600. */
-static apr_status_t write_file_atomically(apr_pool_t *p, const char *path, const char *text)
+/* The config as a sealed memory file, read from offset 0: never on disk, so no other user can
+ * read the secrets in it or swap it, and sealed so no holder of the descriptor can change it. */
+static apr_status_t config_memfd(apr_pool_t *p, const char *text, apr_file_t **file)
 {
-    char *temp_path = apr_pstrcat(p, path, ".XXXXXX", NULL);
-    apr_size_t length = strlen(text);
-    apr_file_t *file;
-    apr_status_t rv;
+    apr_size_t length = strlen(text), written = 0;
+    apr_os_file_t fd = memfd_create("mod_wsgi-supervisor-config", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
-    rv = apr_file_mktemp(&file, temp_path, APR_FOPEN_CREATE | APR_FOPEN_WRITE | APR_FOPEN_EXCL, p);
-    if (rv != APR_SUCCESS)
+    if (fd < 0)
+        return APR_FROM_OS_ERROR(errno);
+    while (written < length) {
+        ssize_t n = write(fd, text + written, length - written);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            apr_status_t rv = APR_FROM_OS_ERROR(errno);
+            close(fd);
+            return rv;
+        }
+        written += (apr_size_t)n;
+    }
+    if (fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) != 0
+        || lseek(fd, 0, SEEK_SET) != 0) {
+        apr_status_t rv = APR_FROM_OS_ERROR(errno);
+        close(fd);
         return rv;
-    rv = apr_file_perms_set(temp_path, APR_FPROT_UREAD | APR_FPROT_UWRITE);
-    if (rv == APR_SUCCESS || rv == APR_INCOMPLETE || rv == APR_ENOTIMPL)
-        rv = apr_file_write_full(file, text, length, NULL);
-    if (rv == APR_SUCCESS)
-        rv = apr_file_sync(file);
-    apr_file_close(file);
-    if (rv == APR_SUCCESS)
-        rv = apr_file_rename(temp_path, path, p);
-    if (rv != APR_SUCCESS)
-        apr_file_remove(temp_path, p);
-    return rv;
+    }
+    return apr_os_file_put(file, &fd, APR_FOPEN_READ, p);
 }
 
 /* ---- finding and starting the program ---- */
@@ -172,10 +198,10 @@ static void supervisor_event(int reason, void *data, int status);
 
 static apr_status_t start_supervisor(wsgi_supervisor *sup)
 {
-    const char *args[] = {sup->program, "supervise", "--config", sup->config_path, NULL};
+    const char *args[] = {sup->program, "supervise", "--config-fd", "0", NULL};
     apr_pool_t *scratch;
     apr_procattr_t *attr;
-    apr_file_t *null_in = NULL;
+    apr_file_t *config_in = NULL;
     apr_status_t rv;
 
     apr_pool_create(&scratch, sup->pool);
@@ -185,9 +211,9 @@ static apr_status_t start_supervisor(wsgi_supervisor *sup)
     if (rv == APR_SUCCESS)
         rv = apr_procattr_error_check_set(attr, 1);
     if (rv == APR_SUCCESS)
-        rv = apr_file_open(&null_in, "/dev/null", APR_FOPEN_READ, APR_OS_DEFAULT, scratch);
+        rv = config_memfd(scratch, sup->config_text, &config_in);
     if (rv == APR_SUCCESS)
-        rv = apr_procattr_child_in_set(attr, null_in, NULL);
+        rv = apr_procattr_child_in_set(attr, config_in, NULL);
     /* Its output goes to the main error log (syslog or a piped log: inherit stderr, which
      * Apache has already pointed there). */
     if (rv == APR_SUCCESS && sup->server->error_log) {
@@ -197,6 +223,7 @@ static apr_status_t start_supervisor(wsgi_supervisor *sup)
     }
     if (rv == APR_SUCCESS)
         rv = apr_proc_create(&sup->proc, sup->program, args, NULL, attr, sup->pool);
+    /* Closes our copies of the config descriptor, so no Apache child inherits it. */
     apr_pool_destroy(scratch);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, sup->server,
@@ -206,8 +233,8 @@ static apr_status_t start_supervisor(wsgi_supervisor *sup)
     sup->running = 1;
     sup->started_at = apr_time_now();
     ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, sup->server,
-                 "mod_wsgi: starting supervisor pid %ld: %s supervise --config %s",
-                 (long)sup->proc.pid, sup->program, sup->config_path);
+                 "mod_wsgi: starting supervisor pid %ld: %s supervise --config-fd 0",
+                 (long)sup->proc.pid, sup->program);
     apr_proc_other_child_register(&sup->proc, supervisor_event, sup, NULL, sup->pool);
     sup->registered = 1;
     return APR_SUCCESS;
@@ -348,7 +375,6 @@ static apr_status_t stop_supervisor(void *data)
             remove_quietly(sup->pool, apr_pstrcat(sup->pool, group->socket_path, ".new", NULL));
         }
     }
-    remove_quietly(sup->pool, sup->config_path);
     return APR_SUCCESS;
 }
 
@@ -388,6 +414,22 @@ static void set_socket_paths(apr_pool_t *pconf, server_rec *s, const char *prefi
     }
 }
 
+/* Fresh random secrets for every group of this generation (PROTOCOL.md, "Who may talk to a
+ * worker"). Made in the parent, so every Apache child of the generation inherits them. */
+static apr_status_t make_secrets(void)
+{
+    wsgi_global_config *global = wsgi_global_config_get();
+    int i;
+
+    for (i = 0; i < global->groups->nelts; i++) {
+        wsgi_daemon_group *group = ((wsgi_daemon_group **)global->groups->elts)[i];
+        apr_status_t rv = apr_generate_random_bytes(group->secret, sizeof(group->secret));
+        if (rv != APR_SUCCESS)
+            return rv;
+    }
+    return APR_SUCCESS;
+}
+
 int wsgi_supervisor_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                 server_rec *s)
 {
@@ -425,17 +467,18 @@ int wsgi_supervisor_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t 
     }
 
     prefix = socket_prefix(pconf);
-    set_socket_paths(pconf, s, prefix, sup->parent_pid, generation);
-    sup->config_path = apr_psprintf(pconf, "%s.%ld.%d.conf", prefix, (long)sup->parent_pid,
-                                    generation);
-    rv = write_file_atomically(ptemp, sup->config_path,
-                               wsgi_supervisor_config_text(ptemp, s, sup->parent_pid, generation));
-    if (rv != APR_SUCCESS) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
-                     "mod_wsgi: could not write the supervisor config file %s (its directory "
-                     "comes from WSGISocketPrefix or DefaultRuntimeDir)", sup->config_path);
+    if ((error = wsgi_untrusted_socket_directory(ptemp, prefix))) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, "mod_wsgi: %s (set WSGISocketPrefix to a "
+                     "path in a directory that only root can write)", error);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    set_socket_paths(pconf, s, prefix, sup->parent_pid, generation);
+    if ((rv = make_secrets()) != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
+                     "mod_wsgi: could not make the daemon groups' connection secrets");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    sup->config_text = wsgi_supervisor_config_text(pconf, s, sup->parent_pid, generation);
 
     /* Registered before the other-child record, so that record's own cleanup (LIFO) runs first
      * and stop_supervisor() finds it already unregistered. */

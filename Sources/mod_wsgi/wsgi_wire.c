@@ -37,11 +37,13 @@ static const struct {
     [WSGI_WIRE_TOO_LONG] = {"too-long", "frame length above the maximum for its type"},
     [WSGI_WIRE_EMPTY_BODY] = {"empty-body", "body frame with no bytes"},
     [WSGI_WIRE_BAD_VERSION] = {"bad-version", "unsupported protocol version"},
-    [WSGI_WIRE_BAD_STATUS] = {"bad-status", "status code outside 100..999"},
-    [WSGI_WIRE_BAD_REASON] = {"bad-reason", "reason phrase contains CR, LF or NUL"},
+    [WSGI_WIRE_BAD_STATUS] = {"bad-status", "status code outside 200..599 (not a final status)"},
+    [WSGI_WIRE_BAD_REASON] = {"bad-reason",
+                              "reason phrase contains a control character other than HTAB"},
     [WSGI_WIRE_BAD_HEADER_NAME] = {"bad-header-name",
                                    "header name is empty, too long or not a token"},
-    [WSGI_WIRE_BAD_HEADER_VALUE] = {"bad-header-value", "header value contains CR, LF or NUL"},
+    [WSGI_WIRE_BAD_HEADER_VALUE] = {"bad-header-value",
+                                    "header value contains a control character other than HTAB"},
     [WSGI_WIRE_HEADER_TOO_LONG] = {"header-too-long",
                                    "header line longer than header-buffer-size"},
     [WSGI_WIRE_TRAILING_BYTES] = {"trailing-bytes", "bytes left over after the last field"},
@@ -158,6 +160,7 @@ static long max_payload(unsigned int type)
     case WSGI_FRAME_REQUEST_BODY: return WSGI_MAX_BODY_PAYLOAD;
     case WSGI_FRAME_REQUEST_END: return 0;
     case WSGI_FRAME_REQUEST_ABORT: return WSGI_MAX_REASON_PAYLOAD;
+    case WSGI_FRAME_HELLO: return WSGI_HELLO_PAYLOAD;
     case WSGI_FRAME_RESPONSE_HEAD: return WSGI_MAX_HEAD_PAYLOAD;
     case WSGI_FRAME_RESPONSE_BODY: return WSGI_MAX_BODY_PAYLOAD;
     case WSGI_FRAME_RESPONSE_END: return 1;
@@ -178,6 +181,7 @@ const char *wsgi_wire_type_name(unsigned int type)
     case WSGI_FRAME_REQUEST_BODY: return "REQUEST_BODY";
     case WSGI_FRAME_REQUEST_END: return "REQUEST_END";
     case WSGI_FRAME_REQUEST_ABORT: return "REQUEST_ABORT";
+    case WSGI_FRAME_HELLO: return "HELLO";
     case WSGI_FRAME_RESPONSE_HEAD: return "RESPONSE_HEAD";
     case WSGI_FRAME_RESPONSE_BODY: return "RESPONSE_BODY";
     case WSGI_FRAME_RESPONSE_END: return "RESPONSE_END";
@@ -224,6 +228,14 @@ wsgi_wire_error wsgi_wire_parse_frame_header(const unsigned char in[WSGI_FRAME_H
         return WSGI_WIRE_TOO_LONG;
     }
     return WSGI_WIRE_OK;
+}
+
+void wsgi_wire_put_hello(unsigned char out[WSGI_HELLO_FRAME_SIZE],
+                         const unsigned char secret[WSGI_SECRET_SIZE])
+{
+    wsgi_wire_put_frame_header(out, WSGI_FRAME_HELLO, WSGI_HELLO_PAYLOAD);
+    wsgi_wire_put16(out + WSGI_FRAME_HEADER_SIZE, WSGI_WIRE_VERSION);
+    memcpy(out + WSGI_FRAME_HEADER_SIZE + 2, secret, WSGI_SECRET_SIZE);
 }
 
 /* ---- REQUEST_HEAD encoder ---- */
@@ -305,11 +317,13 @@ static int is_token_char(unsigned char c)
            || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
-static int has_line_break_or_nul(const unsigned char *p, apr_size_t n)
+/* Any control character but HTAB: CR and LF would split the header, and the rest (NUL, ESC,
+ * DEL, ...) have no place in a field value (RFC 9110 field-vchar, obs-text allowed). */
+static int has_control_character(const unsigned char *p, apr_size_t n)
 {
     apr_size_t i;
     for (i = 0; i < n; i++) {
-        if (p[i] == '\r' || p[i] == '\n' || p[i] == '\0') {
+        if ((p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f) {
             return 1;
         }
     }
@@ -356,7 +370,7 @@ wsgi_wire_error wsgi_wire_parse_response_head(const unsigned char *payload, apr_
     }
     head->status = wsgi_wire_get16(f);
     reason_length = wsgi_wire_get16(f + 2);
-    if (head->status < 100 || head->status > 999) {
+    if (head->status < WSGI_MIN_STATUS || head->status > WSGI_MAX_STATUS) {
         return WSGI_WIRE_BAD_STATUS;
     }
     if (reason_length > WSGI_MAX_STATUS_REASON) {
@@ -365,7 +379,7 @@ wsgi_wire_error wsgi_wire_parse_response_head(const unsigned char *payload, apr_
     if (!take(&c, reason_length, &f)) {
         return WSGI_WIRE_TRUNCATED;
     }
-    if (has_line_break_or_nul(f, reason_length)) {
+    if (has_control_character(f, reason_length)) {
         return WSGI_WIRE_BAD_REASON;
     }
     head->reason = apr_pstrmemdup(pool, (const char *)f, reason_length);
@@ -404,7 +418,7 @@ wsgi_wire_error wsgi_wire_parse_response_head(const unsigned char *payload, apr_
             return WSGI_WIRE_HEADER_TOO_LONG;
         }
         take(&c, value_length, &value);
-        if (has_line_break_or_nul(value, value_length)) {
+        if (has_control_character(value, value_length)) {
             return WSGI_WIRE_BAD_HEADER_VALUE;
         }
         head->headers[i].name = apr_pstrmemdup(pool, (const char *)name, name_length);

@@ -9,7 +9,7 @@
 #include "apr.h"
 #include "apr_pools.h"
 
-#define WSGI_WIRE_VERSION 1
+#define WSGI_WIRE_VERSION 2
 #define WSGI_FRAME_HEADER_SIZE 8
 
 /* Frame types. */
@@ -17,6 +17,7 @@
 #define WSGI_FRAME_REQUEST_BODY    0x02
 #define WSGI_FRAME_REQUEST_END     0x03
 #define WSGI_FRAME_REQUEST_ABORT   0x04
+#define WSGI_FRAME_HELLO           0x05
 #define WSGI_FRAME_RESPONSE_HEAD   0x81
 #define WSGI_FRAME_RESPONSE_BODY   0x82
 #define WSGI_FRAME_RESPONSE_END    0x83
@@ -37,6 +38,15 @@
 #define WSGI_MAX_HEADERS        1024
 #define WSGI_MAX_HEADER_NAME    1024
 #define WSGI_DEFAULT_HEADER_BUFFER_SIZE 32768
+
+/* HELLO: the first frame on every connection, version (2) and the group's secret. */
+#define WSGI_SECRET_SIZE        32
+#define WSGI_HELLO_PAYLOAD      (2 + WSGI_SECRET_SIZE)
+#define WSGI_HELLO_FRAME_SIZE   (WSGI_FRAME_HEADER_SIZE + WSGI_HELLO_PAYLOAD)
+
+/* Final statuses a response may carry (1xx would let the worker speak HTTP itself). */
+#define WSGI_MIN_STATUS 200
+#define WSGI_MAX_STATUS 599
 
 /* RESPONSE_END outcomes. */
 #define WSGI_END_COMPLETE 0
@@ -78,6 +88,10 @@ typedef struct wsgi_frame_header {
     unsigned int type;
     apr_uint32_t length;
 } wsgi_frame_header;
+
+/* The HELLO frame for secret, ready to send. */
+void wsgi_wire_put_hello(unsigned char out[WSGI_HELLO_FRAME_SIZE],
+                         const unsigned char secret[WSGI_SECRET_SIZE]);
 
 /* The well-known key with this id ("REQUEST_METHOD" for 1), NULL outside 1..WSGI_KEY_COUNT. */
 const char *wsgi_wire_key_name(unsigned int id);

@@ -92,7 +92,11 @@ KeepAlive On
 
     # -- control ---------------------------------------------------------------------------------
     def apachectl(self, action):
-        return subprocess.run([APACHE, "-f", self.conf, "-k", action], capture_output=True, text=True)
+        # Every process of the server inherits this, which is how belongs_to() finds them (as
+        # mod_wsgi-express's apachectl exports it too).
+        env = dict(os.environ, MOD_WSGI_SERVER_ROOT=self.root)
+        return subprocess.run([APACHE, "-f", self.conf, "-k", action], capture_output=True, text=True,
+                              env=env)
 
     def start(self):
         result = self.apachectl("start")
@@ -140,7 +144,7 @@ KeepAlive On
         shutil.rmtree(self.root, ignore_errors=True)
 
     def descendants_left(self):
-        return {pid for pid in our_processes() if self.root in cmdline(pid)}
+        return {pid for pid in our_processes() if belongs_to(pid, self.root)}
 
     # -- inspection ------------------------------------------------------------------------------
     def log(self):
@@ -192,6 +196,18 @@ def pid_alive(pid):
     try:
         with open(f"/proc/{pid}/stat") as f:
             return f.read().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+def belongs_to(pid, root):
+    """Whether pid is a process of the server whose root is `root`: named on its command line, or
+    in the MOD_WSGI_SERVER_ROOT it inherited."""
+    if root in cmdline(pid):
+        return True
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            return f"MOD_WSGI_SERVER_ROOT={root}".encode() in f.read().split(b"\0")
     except OSError:
         return False
 

@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from conftest import APPS, BUILD, cmdline, next_port, our_processes, world_readable_tempdir
+from conftest import APPS, BUILD, belongs_to, next_port, our_processes, world_readable_tempdir
 
 EXPRESS = os.path.join(BUILD, "mod_wsgi-express")
 
@@ -65,11 +65,11 @@ def test_setup_server_apachectl_start_stop(workdir):
     try:
         status, body = wait_for(f"http://127.0.0.1:{port}/hello")
         assert (status, body) == (200, b"Hello World!")
-        assert [p for p in our_processes() if root in cmdline(p)], "daemon processes should run"
+        assert [p for p in our_processes() if belongs_to(p, root)], "daemon processes should run"
     finally:
         subprocess.run([ctl, "stop"], capture_output=True)
         wait_stopped(root)
-    assert not [p for p in our_processes() if root in cmdline(p)]
+    assert not [p for p in our_processes() if belongs_to(p, root)]
 
 
 def test_start_server_serves_welcome_page_and_stops_on_sigint(workdir):
@@ -90,7 +90,7 @@ def test_start_server_serves_welcome_page_and_stops_on_sigint(workdir):
             proc.kill()
             raise
     wait_stopped(root)
-    assert not [p for p in our_processes() if root in cmdline(p)]
+    assert not [p for p in our_processes() if belongs_to(p, root)]
     assert not [f for f in os.listdir(root) if f.endswith(".sock")]
 
 
@@ -105,6 +105,6 @@ def test_module_config_and_location():
 def wait_stopped(root, timeout=15):
     deadline = time.time() + timeout
     while time.time() < deadline:
-        if not [p for p in our_processes() if root in cmdline(p)]:
+        if not [p for p in our_processes() if belongs_to(p, root)]:
             return
         time.sleep(0.1)

@@ -11,6 +11,6 @@ final class SupervisorChildEntry: XCTestCase {
               let worker = environment[SupervisorHarness.workerVariable] else {
             throw XCTSkip("runs only as the child process SupervisorHarness starts")
         }
-        Supervisor.run(configPath: config, workerExecutable: worker)
+        Supervisor.run(source: .file(config), workerExecutable: worker)
     }
 }

@@ -37,7 +37,7 @@ final class SupervisorHarness {
         directory = try makeTemporaryDirectory()
         try writeFile(workerPath, """
             #!/bin/sh
-            # argv: worker --config FILE --group NAME --slot N
+            # argv: worker --config-fd 4 --group NAME --slot N
             # The trap comes first: once the start is recorded, SIGTERM gets the intended answer.
             case "$5" in
             crash*) ;;

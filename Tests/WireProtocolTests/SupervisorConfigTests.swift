@@ -1,5 +1,9 @@
+import Foundation
 import XCTest
 @testable import WireProtocol
+#if canImport(Glibc)
+import Glibc
+#endif
 
 final class SupervisorConfigTests: XCTestCase {
     let sample = """
@@ -87,7 +91,104 @@ final class SupervisorConfigTests: XCTestCase {
 
     func testLoadReportsMissingFile() {
         XCTAssertThrowsError(try SupervisorConfig.load(path: "/nonexistent/x.conf")) { error in
-            XCTAssertEqual("\(error)", "supervisor config line 0: cannot open /nonexistent/x.conf: No such file or directory")
+            XCTAssertEqual("\(error)", "supervisor config line 0: /nonexistent/x.conf: cannot open: No such file or directory")
         }
+    }
+
+    // MARK: secrets and what each worker is given
+
+    static let secretA = String(repeating: "ab", count: 32)
+    static let secretB = String(repeating: "0f", count: 32)
+
+    func withSecrets() throws -> SupervisorConfig {
+        let text = sample.replacingOccurrences(of: "socket /var/run/wsgi.4242.3.1.sock",
+                                               with: "socket /var/run/wsgi.4242.3.1.sock\nsecret \(Self.secretA)")
+            .replacingOccurrences(of: "socket /var/run/wsgi.4242.3.2.sock",
+                                  with: "socket /var/run/wsgi.4242.3.2.sock\nsecret \(Self.secretB)")
+        return try SupervisorConfig.parse(text)
+    }
+
+    func testSecretsAreParsedPerGroup() throws {
+        let config = try withSecrets()
+        XCTAssertEqual(config.group(named: "site")?.secret?.hex, Self.secretA)
+        XCTAssertEqual(config.group(named: "other")?.secret?.bytes, Array(repeating: 0x0f, count: 32))
+        XCTAssertThrowsError(try SupervisorConfig.parse("mod_wsgi-supervisor-config 1\ngroup g\nsocket /s\nsecret abc\nend")) {
+            XCTAssertEqual("\($0)", "supervisor config line 4: 'secret': expected 64 lowercase hex digits")
+        }
+    }
+
+    func testAWorkerIsGivenItsOwnGroupOnly() throws {
+        let config = try withSecrets()
+        let text = try XCTUnwrap(config.text(forGroup: "site"))
+        XCTAssertFalse(text.contains(Self.secretB), "another group's secret must never reach a worker")
+        let worker = try SupervisorConfig.parse(text)
+        XCTAssertEqual(worker.groups.map(\.name), ["site"])
+        // Everything else survives the round trip unchanged.
+        var expected = config
+        expected.groups = [config.group(named: "site")!]
+        XCTAssertEqual(worker, expected)
+        XCTAssertNil(config.text(forGroup: "missing"))
+    }
+
+    func testHelloIsCheckedAgainstTheSecret() throws {
+        let secret = try XCTUnwrap(ConnectionSecret(hex: Self.secretA))
+        let hello = secret.helloFrame
+        XCTAssertEqual(hello.count, frameHeaderSize + 34)
+        let payload = Array(hello[frameHeaderSize...])
+        payload.withUnsafeBytes { XCTAssertEqual(secret.check(hello: $0), .accepted) }
+        var wrong = payload
+        wrong[33] ^= 1
+        wrong.withUnsafeBytes { XCTAssertEqual(secret.check(hello: $0), .wrongSecret) }
+        var oldVersion = payload
+        oldVersion[0] = 1
+        oldVersion.withUnsafeBytes { XCTAssertEqual(secret.check(hello: $0), .wrongVersion(1)) }
+        Array(payload.dropLast()).withUnsafeBytes { XCTAssertEqual(secret.check(hello: $0), .malformed) }
+    }
+
+    // MARK: loading a file: nothing another user could have written or read
+
+    private func writeConfig(_ text: String, mode: mode_t) throws -> String {
+        let directory = NSTemporaryDirectory() + "/sconfig-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        XCTAssertEqual(mkdir(directory, 0o700), 0)
+        let path = directory + "/supervisor.conf"
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        XCTAssertEqual(chmod(path, mode), 0)
+        return path
+    }
+
+    func testLoadAcceptsAPrivateFile() throws {
+        let path = try writeConfig(sample, mode: 0o600)
+        XCTAssertEqual(try SupervisorConfig.load(path: path).groups.count, 2)
+    }
+
+    func testLoadRefusesFilesOthersCouldChange() throws {
+        let writable = try writeConfig(sample, mode: 0o620)
+        XCTAssertThrowsError(try SupervisorConfig.load(path: writable)) {
+            XCTAssertEqual("\($0)", "supervisor config line 0: \(writable): writable by other users (mode 620)")
+        }
+        let target = try writeConfig(sample, mode: 0o600)
+        let link = target + ".link"
+        XCTAssertEqual(symlink(target, link), 0)
+        XCTAssertThrowsError(try SupervisorConfig.load(path: link)) {
+            XCTAssertTrue("\($0)".hasSuffix("\(link): cannot open: Too many levels of symbolic links"), "\($0)")
+        }
+    }
+
+    func testLoadRefusesSecretsOthersCanRead() throws {
+        let text = sample.replacingOccurrences(of: "socket /var/run/wsgi.4242.3.1.sock",
+                                               with: "socket /var/run/wsgi.4242.3.1.sock\nsecret \(Self.secretA)")
+        let readable = try writeConfig(text, mode: 0o644)
+        XCTAssertThrowsError(try SupervisorConfig.load(path: readable)) {
+            XCTAssertEqual("\($0)", "supervisor config line 0: \(readable): holds connection secrets and is readable by other users (mode 644)")
+        }
+    }
+
+    func testLoadFromADescriptorReadsFromTheStart() throws {
+        let path = try writeConfig(sample, mode: 0o600)
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        var skip = [UInt8](repeating: 0, count: 10)
+        _ = read(fd, &skip, 10)   // whoever held it before moved the offset
+        XCTAssertEqual(try SupervisorConfig.load(fd: fd).groups.map(\.name), ["site", "other"])
     }
 }

@@ -3,7 +3,10 @@ exactly as the Apache module does. Run: MOD_WSGI_DAEMON=/path/to/mod_wsgi-daemon
 Tests/tools/test_worker_e2e.py (as root: the worker must drop to www-data)."""
 import hashlib
 import os
+import re
+import socket
 import struct
+import subprocess
 import threading
 import time
 
@@ -11,6 +14,8 @@ import pytest
 
 import wire_client
 from worker_harness import Worker
+
+TOOLS = os.path.dirname(os.path.abspath(__file__))
 
 HELLO = '''
 import os, threading
@@ -56,7 +61,7 @@ def make_worker():
 def get(worker, script="app.wsgi", **kwargs):
     extra = kwargs.pop("extra", ())
     environ = wire_client.base_environ(worker.scripts[script], extra=extra, **kwargs)
-    return wire_client.request(worker.socket_path, environ)
+    return worker.request(environ)
 
 
 def test_serves_as_www_data_with_pinned_thread_state(make_worker):
@@ -89,14 +94,14 @@ def test_large_request_body_is_streamed_to_wsgi_input(make_worker):
     chunks = [data[i:i + (1 << 20)] for i in range(0, len(data), 1 << 20)]
     environ = wire_client.base_environ(worker.scripts["app.wsgi"], method="POST",
                                        extra=[("CONTENT_LENGTH", str(len(data)))])
-    response = wire_client.request(worker.socket_path, environ, chunks)
+    response = worker.request(environ, chunks)
     assert response["body"] == ("%d %s" % (len(data), hashlib.md5(data).hexdigest())).encode()
 
 
 def test_unread_body_is_drained_and_next_request_works(make_worker):
     worker = make_worker({"app.wsgi": HELLO})
     environ = wire_client.base_environ(worker.scripts["app.wsgi"], method="POST")
-    response = wire_client.request(worker.socket_path, environ, [b"x" * 100000, b"y" * 5000])
+    response = worker.request(environ, [b"x" * 100000, b"y" * 5000])
     assert response["status"] == 200 and response["end"] == "complete"
     assert get(worker)["status"] == 200
 
@@ -113,13 +118,13 @@ def test_queue_timeout(make_worker):
 def test_malformed_frames_get_an_error_and_the_worker_survives(make_worker):
     worker = make_worker({"app.wsgi": HELLO})
     bad_type = struct.pack("<BBHI", 0x7E, 0, 0, 0)
-    response = wire_client.request(worker.socket_path, None, raw=bad_type)
+    response = worker.request(None, raw=bad_type)
     assert response["control"] == "ERROR" and "unknown frame type 0x7e" in response["message"]
     oversized = struct.pack("<BBHI", 0x01, 0, 0, (1 << 20) + 1)
-    response = wire_client.request(worker.socket_path, None, raw=oversized)
+    response = worker.request(None, raw=oversized)
     assert response["control"] == "ERROR" and "exceeds the maximum" in response["message"]
     duplicate = wire_client.encode_head([("REQUEST_METHOD", "GET"), ("REQUEST_METHOD", "POST")])
-    response = wire_client.request(worker.socket_path, None, raw=duplicate)
+    response = worker.request(None, raw=duplicate)
     assert response["control"] == "ERROR" and "repeats the key 'REQUEST_METHOD'" in response["message"]
     assert "Rejected a malformed request" in worker.log()
     assert get(worker)["status"] == 200
@@ -128,8 +133,8 @@ def test_malformed_frames_get_an_error_and_the_worker_survives(make_worker):
 
 def test_protocol_version_mismatch(make_worker):
     worker = make_worker({"app.wsgi": HELLO})
-    head = wire_client.encode_head([("REQUEST_METHOD", "GET")], version=2)
-    response = wire_client.request(worker.socket_path, None, raw=head + wire_client.encode_body([]))
+    head = wire_client.encode_head([("REQUEST_METHOD", "GET")], version=1)
+    response = worker.request(None, raw=head + wire_client.encode_body([]))
     assert response["control"] == "ERROR"
     assert response["message"].startswith("protocol version mismatch")
     assert "protocol version mismatch" in worker.log()
@@ -421,3 +426,145 @@ def application(environ, start_response):
     log = worker.log()
     assert "Not finalizing Python: application group 'bg' has 1 thread(s) of its own still running" in log
     assert "Fatal Python error" not in log and "Exception ignored" not in log
+
+
+# ---- who may talk to a worker: each check on its own ----
+
+MARKER = '''
+import os
+def application(environ, start_response):
+    open(os.path.join(os.path.dirname(__file__), "ran-" + environ["QUERY_STRING"]), "w").close()
+    start_response("200 OK", [])
+    return [b"ran"]
+'''
+
+
+def marker_worker(make_worker):
+    worker = make_worker({"app.wsgi": MARKER}, start=False)
+    os.chmod(worker.dir, 0o777)   # the app (www-data) writes its marker there
+    return worker.start()
+
+
+def ran(worker, name):
+    return os.path.exists(os.path.join(worker.dir, "ran-" + name))
+
+
+def test_right_secret_from_the_right_user_is_served(make_worker):
+    worker = marker_worker(make_worker)
+    assert worker.request(wire_client.base_environ(worker.scripts["app.wsgi"], query="ok"))["body"] == b"ran"
+    assert ran(worker, "ok")
+
+
+def test_wrong_secret_is_refused_unanswered_and_logged_once(make_worker):
+    worker = marker_worker(make_worker)
+    environ = wire_client.base_environ(worker.scripts["app.wsgi"], query="forged")
+    for _ in range(3):
+        response = wire_client.request(worker.socket_path, environ, secret=os.urandom(32))
+        assert response["frames"] == [] and response["status"] is None
+    time.sleep(0.5)
+    assert not ran(worker, "forged")
+    line = (f"Refused a connection to daemon process group 'test' from pid {os.getpid()} (uid 0): "
+            "it did not present this group's secret")
+    assert worker.log().count(line) == 1, worker.log()
+    assert get(worker, "app.wsgi", query="after")["status"] == 200   # the worker serves on
+
+
+def test_no_hello_is_refused(make_worker):
+    worker = marker_worker(make_worker)
+    environ = wire_client.base_environ(worker.scripts["app.wsgi"], query="bare")
+    assert wire_client.request(worker.socket_path, environ)["frames"] == []
+    time.sleep(0.5)
+    assert not ran(worker, "bare")
+    assert "its first frame is REQUEST_HEAD, not HELLO" in worker.log()
+
+
+def test_hello_of_another_protocol_version_gets_an_error(make_worker):
+    worker = marker_worker(make_worker)
+    raw = wire_client.hello(worker.secret, version=1)
+    response = wire_client.request(worker.socket_path, None, raw=raw)
+    assert response["control"] == "ERROR"
+    assert "protocol version mismatch: the module speaks version 1, this worker 2" in response["message"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to connect as another user")
+def test_right_secret_from_another_user_is_refused(make_worker):
+    """SO_PEERCRED alone: the peer knows the secret but runs as neither Apache's User nor root."""
+    worker = marker_worker(make_worker)
+    os.chmod(worker.socket_path, 0o777)   # so that the socket's mode does not stop it first
+    nobody = 65534
+    result = subprocess.run(
+        ["/usr/bin/python3", os.path.join(TOOLS, "wire_client.py"), worker.socket_path,
+         "--secret", worker.secret.hex(), "--script", worker.scripts["app.wsgi"], "--query", "as-nobody"],
+        user=nobody, group=nobody, capture_output=True, text=True, timeout=30)
+    assert '"status": null' in result.stdout, result.stdout + result.stderr
+    time.sleep(0.5)
+    assert not ran(worker, "as-nobody")
+    assert re.search(r"Refused a connection to daemon process group 'test' from pid \d+ \(uid 65534\): "
+                     r"it does not run as Apache's User \(uid 33\) or root", worker.log()), worker.log()
+
+
+# ---- wsgi.input belongs to its request ----
+
+LATE_READER = '''
+import hashlib, threading
+state = {}
+def late_read(stream):
+    # Blocks waiting for body bytes that arrive only after its request has returned.
+    try:
+        state["late"] = "read %r" % stream.read()
+    except Exception as error:
+        state["late"] = "%s: %s" % (type(error).__name__, error)
+    state["done"].set()
+def application(environ, start_response):
+    if environ["PATH_INFO"] == "/first":
+        state["done"] = threading.Event()
+        threading.Thread(target=late_read, args=(environ["wsgi.input"],)).start()
+        start_response("200 OK", [])
+        return [b"first"]
+    own = environ["wsgi.input"].read()
+    state["done"].wait(10)
+    body = ("late=%s own=%d %s" % (state.get("late"), len(own), hashlib.md5(own).hexdigest())).encode()
+    start_response("200 OK", [])
+    return [body]
+'''
+
+
+def test_wsgi_input_read_after_its_request_gets_an_error_not_the_next_requests_bytes(make_worker):
+    # One thread: the second request runs on the very connection buffer the first one used.
+    worker = make_worker({"app.wsgi": LATE_READER}, {"threads": "1"})
+    script = worker.scripts["app.wsgi"]
+    first = wire_client.base_environ(script, method="POST", path="/first", extra=[("CONTENT_LENGTH", "5")])
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.settimeout(20)
+        conn.connect(worker.socket_path)
+        conn.sendall(wire_client.hello(worker.secret) + wire_client.encode_head(first))
+        response = wire_client.read_response(conn)
+        assert (response["body"], response["end"]) == (b"first", "complete")
+        time.sleep(0.5)   # the late reader now waits in its read, the request has returned
+        conn.sendall(wire_client.encode_body([b"AAAAA"]))
+    second_body = os.urandom(200_000)
+    second = wire_client.base_environ(script, method="POST", path="/second",
+                                      extra=[("CONTENT_LENGTH", str(len(second_body)))])
+    response = worker.request(second, [second_body])
+    assert response["status"] == 200, worker.log()
+    late, own = response["body"].decode().split(" own=")
+    assert late == "late=RuntimeError: wsgi.input used after its request completed", response["body"]
+    assert own == "%d %s" % (len(second_body), hashlib.md5(second_body).hexdigest())
+    assert worker.process.poll() is None
+
+
+SPAWNS = '''
+import subprocess
+def application(environ, start_response):
+    # close_fds=False: only close-on-exec keeps the worker's descriptors from the child.
+    out = subprocess.run(["/bin/sh", "-c", "ls /proc/$$/fd | tr '\\\\n' ' '"], close_fds=False,
+                         capture_output=True, text=True).stdout
+    start_response("200 OK", [])
+    return [out.encode()]
+'''
+
+
+def test_programs_the_application_runs_do_not_inherit_the_listening_socket(make_worker):
+    worker = make_worker({"app.wsgi": SPAWNS})
+    fds = get(worker)["body"].decode().split()
+    assert "3" not in fds and "4" not in fds, fds

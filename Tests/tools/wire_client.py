@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Speaks mod_wsgi-swift's wire protocol (protocol/PROTOCOL.md) to a worker's socket, the way the
-Apache module does: one request per connection. Usable as a library (tests) or from the shell:
+Apache module does: HELLO with the group's secret, then one request per connection. Usable as a
+library (tests) or from the shell:
 
-    wire_client.py /path/to/group.sock --script /srv/app.wsgi --path /hello --body 'x=1'
+    wire_client.py /path/to/group.sock --secret HEX --script /srv/app.wsgi --path /hello --body 'x=1'
 
 prints the response as JSON: status, reason, headers, body (text), end ("complete", "aborted" or
 null when the worker closed early) or the control frame sent instead of a head."""
@@ -14,12 +15,11 @@ import struct
 import sys
 import time
 
-VERSION = 1
 # One key table and one set of frame types for every Python speaker of the protocol: the
 # vectors' generator is where they are written down.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..", "protocol", "vectors"))
 from make_vectors import (KEY_ID as KEY_IDS, REQUEST_ABORT, REQUEST_BODY, REQUEST_END,  # noqa: E402
-                          REQUEST_HEAD, RESPONSE_BODY, RESPONSE_END, RESPONSE_HEAD)
+                          REQUEST_HEAD, RESPONSE_BODY, RESPONSE_END, RESPONSE_HEAD, VERSION, hello)
 
 CONTROL_NAMES = {0x90: "QUEUE_TIMEOUT", 0x91: "APP_LOAD_FAILED", 0x92: "SHUTTING_DOWN",
                  0x93: "REQUEST_TIMEOUT", 0x94: "SCRIPT_RELOADED", 0x9F: "ERROR"}
@@ -64,9 +64,14 @@ def base_environ(script, method="GET", path="/", query="", extra=()):
 
 
 def read_exact(sock, count):
+    """count bytes, or None when the worker closed first (a reset too: a worker that closes with
+    our request unread, as when it refuses a connection, makes the kernel send one)."""
     data = b""
     while len(data) < count:
-        chunk = sock.recv(count - len(data))
+        try:
+            chunk = sock.recv(count - len(data))
+        except ConnectionResetError:
+            return None
         if not chunk:
             return None
         data += chunk
@@ -123,21 +128,25 @@ def read_response(sock):
             raise ValueError("unexpected frame type 0x%02x" % frame_type)
 
 
-def request(socket_path, environ, body_chunks=(), abort_reason=None, timeout=30, raw=None):
-    """Sends one request (or `raw` bytes instead) and returns the decoded response."""
+def request(socket_path, environ, body_chunks=(), abort_reason=None, timeout=30, raw=None, secret=None):
+    """Sends HELLO with `secret` (bytes; None sends no HELLO), then one request (or `raw` bytes
+    instead), and returns the decoded response."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
         sock.settimeout(timeout)
         sock.connect(socket_path)
-        if raw is not None:
-            sock.sendall(raw)
-        else:
-            sock.sendall(encode_head(environ) + encode_body(body_chunks, abort_reason))
+        opening = hello(secret) if secret is not None else b""
+        data = raw if raw is not None else encode_head(environ) + encode_body(body_chunks, abort_reason)
+        try:
+            sock.sendall(opening + data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass   # a worker that refused the connection closed it unread; what it sent still counts
         return read_response(sock)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("socket")
+    parser.add_argument("--secret", required=True, help="the group's secret, 64 hex digits")
     parser.add_argument("--script", required=True, help="SCRIPT_FILENAME")
     parser.add_argument("--method", default="GET")
     parser.add_argument("--path", default="/")
@@ -149,7 +158,8 @@ def main():
     chunks = [args.body.encode()] if args.body else []
     if args.body:
         extra.append(("CONTENT_LENGTH", str(len(chunks[0]))))
-    result = request(args.socket, base_environ(args.script, args.method, args.path, args.query, extra), chunks)
+    result = request(args.socket, base_environ(args.script, args.method, args.path, args.query, extra), chunks,
+                     secret=bytes.fromhex(args.secret))
     result["body"] = result["body"].decode("latin-1")
     json.dump(result, sys.stdout, indent=2)
     print()

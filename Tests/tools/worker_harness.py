@@ -1,12 +1,15 @@
-"""Starts one `mod_wsgi-daemon worker` the way the supervisor does (listening socket on fd 3, a
-supervisor config file), for tests that talk to it with wire_client. Everything lives in a fresh
-world-readable temp dir because the worker drops to www-data."""
+"""Starts one `mod_wsgi-daemon worker` much as the supervisor does (listening socket on fd 3, its
+group's config with a fresh secret, here from a mode-0600 file), for tests that talk to it with
+wire_client. Everything lives in a fresh world-readable temp dir because the worker drops to
+www-data."""
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
+
+import wire_client
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -35,13 +38,16 @@ class Worker:
         self.socket_path = os.path.join(self.dir, "wsgi.sock")
         self.log_path = os.path.join(self.dir, "error.log")
         options = dict({"threads": "4", "socket-timeout": "10", "shutdown-timeout": "5"}, **(options or {}))
+        self.secret = os.urandom(32)
         lines = ["mod_wsgi-supervisor-config 1", "server-pid %d" % os.getpid(), "generation 1",
                  "log-level %s" % log_level, "apache-user 33", "apache-group 33", "group %s" % group,
-                 "socket %s" % self.socket_path]
+                 "socket %s" % self.socket_path, "secret %s" % self.secret.hex()]
         lines += ["%s %s" % item for item in options.items()]
         lines += ["end", ""]
         self.config_path = os.path.join(self.dir, "supervisor.conf")
-        with open(self.config_path, "w") as f:
+        # The worker refuses a config with a secret that anyone else could read.
+        fd = os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
             f.write("\n".join(lines))
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.listener.bind(self.socket_path)
@@ -66,6 +72,10 @@ class Worker:
         if wait:
             self.wait_for_log("Starting process")
         return self
+
+    def request(self, environ, body_chunks=(), **kwargs):
+        """One request over the wire, as this server's Apache would send it (with the secret)."""
+        return wire_client.request(self.socket_path, environ, body_chunks, secret=self.secret, **kwargs)
 
     def wait_for_log(self, text, timeout=15):
         deadline = time.time() + timeout

@@ -1,5 +1,5 @@
 """Helpers for the module's configuration tests: a throwaway Apache server root run with the
-real apache2, and readers for the supervisor processes and config file it produces.
+real apache2, and readers for the supervisor processes and the config the module hands them.
 
 Uses build/mod_wsgi-swift.so and, for tests that start Apache, build/mod_wsgi-daemon beside it
 (the module runs the program found next to itself). MOD_WSGI_SWIFT_BUILD=DIR points at another
@@ -125,7 +125,7 @@ def alive(pid):
 
 
 def supervisors(parent_pid):
-    """Pids of the children of parent_pid whose command line is `... supervise --config F`."""
+    """Pids of the children of parent_pid whose command line is `... supervise --config-fd 0`."""
     found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -137,16 +137,26 @@ def supervisors(parent_pid):
             continue
         ppid = int(next(l.split()[1] for l in status.splitlines() if l.startswith("PPid:")))
         args = [a.decode() for a in argv if a]
-        if ppid == parent_pid and "supervise" in args and "--config" in args:
+        if ppid == parent_pid and "supervise" in args and "--config-fd" in args:
             found[int(entry)] = args
     return found
 
 
-def program_and_config(args):
-    """(program, config path) from a supervisor's argv (a script's argv starts with its shell)."""
+def program_of(args):
+    """The program of a supervisor's argv (`... supervise --config-fd 0`; a script's argv starts
+    with its shell), checking the rest of the line."""
     at = args.index("supervise")
-    assert args[at + 1] == "--config" and len(args) == at + 3, args
-    return args[at - 1], pathlib.Path(args[at + 2])
+    assert args[at + 1:] == ["--config-fd", "0"], args
+    return args[at - 1]
+
+
+# Stands in for mod_wsgi-daemon beside a copy of the module: keeps a copy of the config the
+# module passes on standard input (config.PID), then runs the real program with the same input.
+# The real one reads with pread from offset 0, so what cat read is still there for it.
+RECORDING_DAEMON = """#!/bin/sh
+cat > "$(dirname "$0")/config.$$"
+exec {daemon} "$@"
+"""
 
 
 def parse_supervisor_config(text):

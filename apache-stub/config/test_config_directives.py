@@ -1,5 +1,7 @@
 """WSGI* directives checked by a real `apache2 -t`: good configs pass, bad ones fail with an
 error that names the cause."""
+import os
+
 import pytest
 
 from config_apache_server import GOOD_GROUP, REPO, requires_module
@@ -32,6 +34,20 @@ pytestmark = requires_module
      "bad value 'root' for option 'user': it would run WSGI code as root, which is not allowed"),
     ("WSGIDaemonProcess g user=#0",
      "bad value '#0' for option 'user': it would run WSGI code as root"),
+    ("WSGIDaemonProcess g group=root",
+     "bad value 'root' for option 'group': it would run WSGI code with the root group, which is "
+     "not allowed"),
+    ("WSGIDaemonProcess g group=#0",
+     "bad value '#0' for option 'group': it would run WSGI code with the root group"),
+    ("WSGIDaemonProcess g supplementary-groups=www-data,root",
+     "bad value 'www-data,root' for option 'supplementary-groups': it has 'root', the root group"),
+    ("WSGIDaemonProcess g socket-timeout=2147484",
+     "bad value '2147484' for option 'socket-timeout': it must be a whole number from 0 to 2147483"),
+    ("WSGIDaemonProcess g connect-timeout=99999999999",
+     "bad value '99999999999' for option 'connect-timeout': it must be a whole number from 0 to"),
+    ("WSGISocketPrefix /tmp/wsgi",
+     "WSGISocketPrefix /tmp/wsgi: /tmp (for socket prefix /tmp/wsgi) is writable by all users "
+     "(mode 1777)"),
     ("WSGIDaemonProcess g user=no-such-user-xyz",
      "bad value 'no-such-user-xyz' for option 'user': it names no user on this system"),
     ("WSGIDaemonProcess g group=no-such-group-xyz",
@@ -71,7 +87,7 @@ def test_configtest_rejects_bad_config(server_factory, body, expected):
 def test_configtest_accepts_full_config(server_factory):
     body = f"""
 {GOOD_GROUP}
-WSGIDaemonProcess every processes=1 threads=0 user=#33 group=#33 supplementary-groups=www-data,#0 \\
+WSGIDaemonProcess every processes=1 threads=0 user=#33 group=#33 supplementary-groups=www-data,#100 \\
     umask=0027 home=/tmp lang=en_US.UTF-8 locale=C.UTF-8 python-eggs=/tmp/eggs \\
     switch-interval=0.005 stack-size=524288 maximum-requests=100 startup-timeout=15 \\
     shutdown-timeout=5 deadlock-timeout=60 inactivity-timeout=0 request-timeout=60 \\
@@ -121,3 +137,30 @@ def test_debian_sample_conf_is_valid_with_every_setting_enabled(server_factory):
     assert code == 0, output
     assert (REPO / "etc" / "debian" / "wsgi.load").read_text() == "LoadModule wsgi_module @MODULE@\n"
 
+
+
+# ---- the socket directory: root creates sockets there, so only root may write it ----
+
+@pytest.mark.parametrize("mode, owner, expected", [
+    (0o777, 0, "is writable by all users (mode 0777)"),
+    (0o775, 0, "is writable by its group (mode 0775)"),
+    (0o755, 33, "belongs to uid 33, not to root"),
+])
+def test_untrusted_socket_directory_fails_configtest(server_factory, tmp_path, mode, owner, expected):
+    directory = tmp_path / "sockets"
+    directory.mkdir()
+    directory.chmod(mode)
+    os.chown(directory, owner, 0)
+    code, output = server_factory(f"WSGISocketPrefix {directory}/wsgi").configtest()
+    assert code != 0
+    assert f"WSGISocketPrefix {directory}/wsgi: {directory} (for socket prefix {directory}/wsgi)" in output
+    assert expected in output
+
+
+def test_socket_directory_below_a_writable_parent_fails_configtest(server_factory, tmp_path):
+    parent = tmp_path / "shared"
+    (parent / "sockets").mkdir(parents=True)
+    parent.chmod(0o777)   # others could rename "sockets" away and put their own in its place
+    code, output = server_factory(f"WSGISocketPrefix {parent}/sockets/wsgi").configtest()
+    assert code != 0
+    assert f"{parent} (for socket prefix {parent}/sockets/wsgi) is writable by all users" in output

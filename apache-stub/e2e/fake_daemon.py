@@ -1,8 +1,10 @@
 #!/usr/bin/python3
-"""A stand-in for `mod_wsgi-daemon supervise --config FILE` for end-to-end tests of the module's
-request path with a real Apache: it reads the supervisor config the module writes, listens on
-each group's socket and answers every request by its PATH_INFO with scripted frames, including
-broken ones. No Python app is run; the answers are fixed (see RESPONSES below).
+"""A stand-in for `mod_wsgi-daemon supervise --config-fd 0` for end-to-end tests of the module's
+request path with a real Apache: it reads the supervisor config the module passes on standard
+input, listens on each group's socket, checks that every connection opens with HELLO and that
+group's secret (closing it unanswered otherwise, as a real worker does), and answers each request
+by its PATH_INFO with scripted frames, including broken ones. No Python app is run; the answers
+are fixed (see Answers below).
 
 Installed by test_forwarding.py as `mod_wsgi-daemon` beside a copy of the module.
 """
@@ -16,7 +18,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..",
                                 "protocol", "vectors"))
-from make_vectors import KEYS  # noqa: E402  (the well-known key table)
+from make_vectors import HELLO, KEYS, VERSION  # noqa: E402  (frame type, key table, version)
 
 REQUEST_HEAD, REQUEST_BODY, REQUEST_END, REQUEST_ABORT = 0x01, 0x02, 0x03, 0x04
 RESPONSE_HEAD, RESPONSE_BODY, RESPONSE_END = 0x81, 0x82, 0x83
@@ -28,7 +30,7 @@ def frame(ftype, payload=b""):
 
 
 def head(status, reason, headers):
-    out = struct.pack("<HHH", 1, status, len(reason)) + reason.encode()
+    out = struct.pack("<HHH", VERSION, status, len(reason)) + reason.encode()
     out += struct.pack("<H", len(headers))
     for name, value in headers:
         out += struct.pack("<H", len(name)) + name.encode()
@@ -44,6 +46,15 @@ def read_exactly(conn, n):
             raise EOFError
         data += chunk
     return data
+
+
+def read_hello(conn, secret):
+    """True when the connection opens with HELLO carrying this version and the group's secret."""
+    ftype, _, _, length = struct.unpack("<BBHI", read_exactly(conn, 8))
+    if ftype != HELLO or length != 2 + len(secret):
+        return False
+    payload = read_exactly(conn, length)
+    return payload == struct.pack("<H", VERSION) + secret
 
 
 def read_request(conn):
@@ -122,38 +133,71 @@ class Answers:
             return frame(SHUTTING_DOWN) if first else ok(b"after retry")
         if path == "/close":
             return b""
+        if path == "/overrun":
+            # Declares 5 bytes, then hides a second response after them: on a keep-alive
+            # connection that would answer the client's next request.
+            forged = b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nX-Forged: yes\r\n\r\nforged"
+            return (head(200, "OK", [("Content-Type", "text/plain"), ("Content-Length", "5")])
+                    + frame(RESPONSE_BODY, b"hello" + forged) + frame(RESPONSE_END, b"\0"))
+        if path == "/short":
+            return (head(200, "OK", [("Content-Type", "text/plain"), ("Content-Length", "10")])
+                    + frame(RESPONSE_BODY, b"short") + frame(RESPONSE_END, b"\0"))
+        if path == "/informational":
+            return (head(101, "Switching Protocols", [("Upgrade", "h2c")])
+                    + frame(RESPONSE_END, b"\0"))
+        if path == "/connection-header":
+            return (head(200, "OK", [("Content-Type", "text/plain"), ("Connection", "keep-alive")])
+                    + frame(RESPONSE_BODY, b"x") + frame(RESPONSE_END, b"\0"))
+        if path == "/control-character":
+            return (head(200, "OK", [("X-Colour", "\x1b[31mred")])
+                    + frame(RESPONSE_END, b"\0"))
         return (head(404, "Not Found", [("Content-Type", "text/plain")])
                 + frame(RESPONSE_BODY, b"no such fake path") + frame(RESPONSE_END, b"\0"))
 
 
-def serve_connection(conn, answers):
+def serve_connection(conn, answers, secret):
     with conn:
         try:
+            if not read_hello(conn, secret):
+                print("fake daemon: refused a connection without this group's secret",
+                      file=sys.stderr, flush=True)
+                return
             environ, body = read_request(conn)
             conn.sendall(answers.answer(environ, body))
         except (EOFError, OSError):
             pass
 
 
-def serve_group(listener, answers):
+def serve_group(listener, answers, secret):
     while True:
         conn, _ = listener.accept()
-        threading.Thread(target=serve_connection, args=(conn, answers), daemon=True).start()
+        threading.Thread(target=serve_connection, args=(conn, answers, secret), daemon=True).start()
+
+
+def read_config(fd):
+    """Everything on the descriptor, from its start (it is the module's sealed memory file)."""
+    data = b""
+    while True:
+        chunk = os.pread(fd, 65536, len(data))
+        if not chunk:
+            return data.decode()
+        data += chunk
 
 
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] != "supervise" or sys.argv[2] != "--config":
-        sys.exit("usage: fake_daemon.py supervise --config FILE")
-    settings, sockets = {}, []
-    with open(sys.argv[3]) as config:
-        for line in config:
-            key, _, value = line.rstrip("\n").partition(" ")
-            if key == "socket":
-                sockets.append(value)
-            elif key in ("apache-user", "apache-group", "server-pid"):
-                settings[key] = int(value)
+    if len(sys.argv) != 4 or sys.argv[1] != "supervise" or sys.argv[2] != "--config-fd":
+        sys.exit("usage: fake_daemon.py supervise --config-fd N")
+    settings, sockets, secrets = {}, [], []
+    for line in read_config(int(sys.argv[3])).splitlines():
+        key, _, value = line.partition(" ")
+        if key == "socket":
+            sockets.append(value)
+        elif key == "secret":
+            secrets.append(bytes.fromhex(value))
+        elif key in ("apache-user", "apache-group", "server-pid"):
+            settings[key] = int(value)
     answers = Answers()
-    for path in sockets:
+    for path, secret in zip(sockets, secrets):
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         if os.path.exists(path):
             os.unlink(path)
@@ -161,7 +205,7 @@ def main():
         os.chown(path, settings["apache-user"], settings["apache-group"])
         os.chmod(path, 0o600)
         listener.listen(64)
-        threading.Thread(target=serve_group, args=(listener, answers), daemon=True).start()
+        threading.Thread(target=serve_group, args=(listener, answers, secret), daemon=True).start()
     print(f"fake daemon serving {', '.join(sockets)}", file=sys.stderr, flush=True)
     while True:  # exit with Apache (the module also stops us on shutdown)
         try:

@@ -7,6 +7,7 @@ Ports 18300-18399; everything runs from a fresh world-readable temp dir.
 """
 import json
 import os
+import socket
 import pathlib
 import shutil
 import signal
@@ -39,6 +40,13 @@ def server():
     (root / "run").mkdir()
     (root / "app.wsgi").write_text("application = None\n")
     (root / "app.wsgi").chmod(0o644)
+    # Upload folders whose .htaccess makes every file a WSGI script (AllowOverride FileInfo is
+    # enough for SetHandler): only Options ExecCGI may let that run.
+    for folder, htaccess in (("uploads", "SetHandler wsgi-script\n"),
+                             ("uploads-exec", "SetHandler wsgi-script\nOptions +ExecCGI\n")):
+        (root / folder).mkdir()
+        (root / folder / ".htaccess").write_text(htaccess)
+        (root / folder / "upload.py").write_text("application = None\n")
     conf = root / "httpd.conf"
     conf.write_text(f"""
 ServerRoot {root}
@@ -48,6 +56,7 @@ PidFile {root}/httpd.pid
 ErrorLog {root}/error.log
 LogLevel info
 DefaultRuntimeDir {root}/run
+DocumentRoot {root}
 LoadModule mpm_event_module {MODULES}/mod_mpm_event.so
 LoadModule authz_core_module {MODULES}/mod_authz_core.so
 LoadModule wsgi_module {module}
@@ -61,6 +70,7 @@ WSGIChunkedRequest On
 WSGIScriptAlias /app {root}/app.wsgi
 <Directory {root}>
     Require all granted
+    AllowOverride FileInfo Options
 </Directory>
 """)
     subprocess.run([APACHE, "-f", str(conf), "-k", "start"], check=True, capture_output=True)
@@ -158,7 +168,10 @@ def test_death_chunked_has_no_final_chunk(server):
 
 
 @pytest.mark.parametrize("path,expected,logged", [
-    ("/crlf", 500, "header value contains CR, LF or NUL"),
+    ("/crlf", 500, "header value contains a control character other than HTAB"),
+    ("/informational", 500, "status code outside 200..599"),
+    ("/connection-header", 500, "'Connection' is a hop-by-hop header"),
+    ("/control-character", 500, "header value contains a control character other than HTAB"),
     ("/queue-timeout", 504, "queue timeout expired"),
     ("/app-load-failed", 500, "ImportError: no module named 'missing'"),
     ("/close", 502, "truncated or oversized response headers"),
@@ -168,6 +181,53 @@ def test_failures(server, path, expected, logged):
     assert status == expected
     assert "evil" not in headers
     assert logged in server.log()
+
+
+def pipelined(url_path, count=2):
+    """Sends `count` pipelined GETs for url_path on one keep-alive connection; returns every byte
+    the server sent until it closed (or went quiet for 5 s)."""
+    request = (f"GET /app{url_path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", PORT), timeout=5) as sock:
+        sock.sendall(request * count)
+        received = b""
+        try:
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+        except socket.timeout:
+            pass
+    return received
+
+
+def test_body_past_content_length_never_reaches_the_client(server):
+    code, status, headers, body, err = curl(server.url + "/overrun")
+    assert (status, body) == (200, b"hello")
+    assert "Content-Length: 5" in headers
+    assert "sent more than the 5 bytes its Content-Length declared" in server.log()
+    # A second request pipelined on the same connection must not be answered by the bytes the
+    # worker hid after its declared length: the connection is closed after 5 body bytes.
+    received = pipelined("/overrun")
+    assert received.count(b"HTTP/1.1 ") == 1, received
+    assert b"forged" not in received and b"X-Forged" not in received
+    assert received.endswith(b"\r\n\r\nhello"), received
+
+
+def test_body_short_of_content_length_is_aborted(server):
+    code, status, _, body, err = curl(server.url + "/short")
+    assert (status, body) == (200, b"short")
+    assert code == 18 and "transfer closed with 5 bytes remaining" in err
+    assert "after 5 of the 10 bytes its Content-Length declared" in server.log()
+
+
+def test_handler_script_without_exec_cgi_is_403(server):
+    base = server.url.rsplit("/app", 1)[0]
+    code, status, _, body, _ = curl(base + "/uploads/upload.py/ok")
+    assert status == 403 and b"hello" not in body
+    assert f"Options ExecCGI is off in this directory: {server.root}/uploads/upload.py" in server.log()
+    code, status, _, body, _ = curl(base + "/uploads-exec/upload.py/ok")
+    assert (status, body) == (200, b"hello")
 
 
 def test_shutting_down_is_retried(server):

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Write the golden wire frames of protocol/PROTOCOL.md (version 1) into this directory.
+"""Write the golden wire frames of protocol/PROTOCOL.md (version 2) into this directory.
 
 Run: /usr/bin/python3 protocol/vectors/make_vectors.py
 Writes one NAME.bin per vector, manifest.tsv (what each decoder must conclude) and README.md.
@@ -11,7 +11,7 @@ import struct
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Frame types (PROTOCOL.md "Frames").
-REQUEST_HEAD, REQUEST_BODY, REQUEST_END, REQUEST_ABORT = 0x01, 0x02, 0x03, 0x04
+REQUEST_HEAD, REQUEST_BODY, REQUEST_END, REQUEST_ABORT, HELLO = 0x01, 0x02, 0x03, 0x04, 0x05
 RESPONSE_HEAD, RESPONSE_BODY, RESPONSE_END = 0x81, 0x82, 0x83
 QUEUE_TIMEOUT, APP_LOAD_FAILED, SHUTTING_DOWN = 0x90, 0x91, 0x92
 REQUEST_TIMEOUT, SCRIPT_RELOADED, ERROR = 0x93, 0x94, 0x9F
@@ -31,6 +31,16 @@ mod_wsgi.enable_sendfile mod_wsgi.ignore_activity mod_wsgi.x-request_start_us
 mod_wsgi.x-queue_start_us mod_wsgi.x-queue_timeout HTTP_CONTENT_MD5""".split()
 assert len(KEYS) == 60
 KEY_ID = {k: i + 1 for i, k in enumerate(KEYS)}
+
+VERSION = 2
+SECRET_SIZE = 32
+# The secret in the vectors: 0x00, 0x01, ... 0x1f (a real one is random, per group and generation).
+SAMPLE_SECRET = bytes(range(SECRET_SIZE))
+
+
+def hello(secret=SAMPLE_SECRET, version=VERSION):
+    """The HELLO frame that opens every connection (PROTOCOL.md, "Who may talk to a worker")."""
+    return frame(HELLO, struct.pack("<H", version) + secret)
 
 
 def frame(ftype, payload=b"", flags=0, reserved=0, length=None):
@@ -52,12 +62,12 @@ def entry(key, value, spelled=False):
     return head + struct.pack("<I", len(v)) + v
 
 
-def request_head(entries, version=1, count=None):
+def request_head(entries, version=VERSION, count=None):
     body = b"".join(entry(*e) for e in entries)
     return struct.pack("<HH", version, len(entries) if count is None else count) + body
 
 
-def response_head(status, reason, headers, version=1, count=None):
+def response_head(status, reason, headers, version=VERSION, count=None):
     out = struct.pack("<HHH", version, status, len(reason)) + reason.encode("latin-1")
     out += struct.pack("<H", len(headers) if count is None else count)
     for name, value in headers:
@@ -93,6 +103,13 @@ VECTORS = [
     ("request-head-custom-keys", "request", "valid",
      "spelled-out keys (id 0), an empty value and a Latin-1 byte 0xE9, then REQUEST_END",
      frame(REQUEST_HEAD, request_head(CUSTOM_ENV)) + frame(REQUEST_END)),
+    ("request-hello-head", "request", "valid",
+     "HELLO with the sample secret 00 01 .. 1f, then a GET head and REQUEST_END, as the module sends "
+     "them in one write",
+     hello() + frame(REQUEST_HEAD, request_head([("REQUEST_METHOD", "GET")])) + frame(REQUEST_END)),
+    ("request-hello-too-long", "request", "too-long",
+     "HELLO whose length field is 35 (it is always exactly 34: version and 32-byte secret)",
+     frame(HELLO, struct.pack("<H", VERSION) + SAMPLE_SECRET + b"x")),
     ("request-body-end", "request", "valid",
      "head, two REQUEST_BODY frames (\"hello\", \"world\"), REQUEST_END",
      frame(REQUEST_HEAD, request_head([("REQUEST_METHOD", "POST"), ("CONTENT_LENGTH", "10")]))
@@ -103,7 +120,7 @@ VECTORS = [
      + frame(REQUEST_BODY, b"partial") + frame(REQUEST_ABORT, b"client read timed out")),
     ("request-error", "request", "valid",
      "an ERROR frame from the module with a one-line reason",
-     frame(ERROR, b"unsupported protocol version 2")),
+     frame(ERROR, b"unsupported protocol version 3")),
     ("response-head-200", "response", "valid",
      "200 OK, Content-Type and Content-Length, body \"hello\", RESPONSE_END complete",
      frame(RESPONSE_HEAD, OK_HEAD) + frame(RESPONSE_BODY, b"hello") + END_OK),
@@ -113,6 +130,9 @@ VECTORS = [
          ("Set-Cookie", "a=1"), ("X-Test-Repeated", "first-value"), ("Set-Cookie", "b=2"),
          ("X-Test-Repeated", "second-value"), ("WWW-Authenticate", "Basic realm=\"x\""),
          ("WWW-Authenticate", "Bearer")])) + END_OK),
+    ("response-header-value-htab", "response", "valid",
+     "a header value with a horizontal tab, the one control character a value may hold",
+     frame(RESPONSE_HEAD, response_head(200, "OK", [("X-Tab", "a\tb")])) + END_OK),
     ("response-head-empty-reason", "response", "valid",
      "204 with an empty reason phrase and no headers, RESPONSE_END complete",
      frame(RESPONSE_HEAD, response_head(204, "", [])) + END_OK),
@@ -133,11 +153,11 @@ VECTORS = [
      frame(REQUEST_TIMEOUT)),
     ("response-script-reloaded", "response", "valid", "SCRIPT_RELOADED (retry or 503)",
      frame(SCRIPT_RELOADED)),
-    ("response-error", "response", "valid", "ERROR with reason \"unsupported protocol version 2\"",
-     frame(ERROR, b"unsupported protocol version 2")),
+    ("response-error", "response", "valid", "ERROR with reason \"unsupported protocol version 3\"",
+     frame(ERROR, b"unsupported protocol version 3")),
 
-    ("response-bad-version", "response", "bad-version", "RESPONSE_HEAD with protocol version 2",
-     frame(RESPONSE_HEAD, response_head(200, "OK", [], version=2))),
+    ("response-bad-version", "response", "bad-version", "RESPONSE_HEAD with protocol version 1",
+     frame(RESPONSE_HEAD, response_head(200, "OK", [], version=1))),
     ("response-oversized-length", "response", "too-long",
      "RESPONSE_HEAD whose length field is 1 MiB + 1; only the 8-byte header is present, so a "
      "decoder that reads before checking hangs or fails with truncated",
@@ -157,6 +177,11 @@ VECTORS = [
      frame(RESPONSE_HEAD, response_head(200, "OK", [("X-Evil", "a\nb")]))),
     ("response-header-value-nul", "response", "bad-header-value", "header value with a NUL byte",
      frame(RESPONSE_HEAD, response_head(200, "OK", [("X-Evil", b"a\x00b")]))),
+    ("response-header-value-escape", "response", "bad-header-value",
+     "header value with an ESC byte (0x1B): any control character but HTAB is refused",
+     frame(RESPONSE_HEAD, response_head(200, "OK", [("X-Evil", b"a\x1b[31mb")]))),
+    ("response-header-value-del", "response", "bad-header-value", "header value with DEL (0x7F)",
+     frame(RESPONSE_HEAD, response_head(200, "OK", [("X-Evil", b"a\x7fb")]))),
     ("response-header-name-invalid", "response", "bad-header-name",
      "header name \"X Bad:\" (space and colon are not token characters)",
      frame(RESPONSE_HEAD, response_head(200, "OK", [("X Bad:", "v")]))),
@@ -164,8 +189,15 @@ VECTORS = [
      frame(RESPONSE_HEAD, response_head(200, "OK", [("", "v")]))),
     ("response-reason-crlf", "response", "bad-reason", "reason phrase \"OK\\r\\nX: y\"",
      frame(RESPONSE_HEAD, response_head(200, "OK\r\nX: y", []))),
+    ("response-reason-control", "response", "bad-reason", "reason phrase with a BEL byte (0x07)",
+     frame(RESPONSE_HEAD, response_head(200, "O\x07K", []))),
     ("response-bad-status", "response", "bad-status", "status code 99",
      frame(RESPONSE_HEAD, response_head(99, "Low", []))),
+    ("response-status-informational", "response", "bad-status",
+     "status 101: a 1xx is not a final status, so a worker cannot switch protocols on the client",
+     frame(RESPONSE_HEAD, response_head(101, "Switching Protocols", [("Upgrade", "h2c")]))),
+    ("response-status-600", "response", "bad-status", "status 600, above the final range 200..599",
+     frame(RESPONSE_HEAD, response_head(600, "Nope", []))),
     ("response-header-too-long", "response", "header-too-long",
      "one header line of 40000 bytes, above the default header-buffer-size 32768",
      frame(RESPONSE_HEAD, response_head(200, "OK", [("X-Big", "a" * 39993)]))),
@@ -209,7 +241,7 @@ VECTORS = [
      frame(RESPONSE_BODY, b"x")),
 ]
 
-README_HEAD = """# Golden wire frames (protocol version 1)
+README_HEAD = """# Golden wire frames (protocol version 2)
 
 Generated by `make_vectors.py` (run `/usr/bin/python3 protocol/vectors/make_vectors.py`; the output
 is deterministic). Do not edit the `.bin` files by hand: change the script and rerun it.

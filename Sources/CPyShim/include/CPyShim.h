@@ -17,9 +17,12 @@ typedef struct {
     /* write(data) with the GIL held (the callee may release it around I/O). 0, or -1 with an
        exception set. */
     int (*write)(void *ctx, PyObject *data);
-    /* The next request body chunk, called WITHOUT the GIL. Returns 1 with *data and *length set (valid
-       until the next call), 0 at the end of the body, or -1 with a message in errbuf. */
-    int (*read_body)(void *ctx, const char **data, Py_ssize_t *length, char *errbuf, size_t errlen);
+    /* The next request body chunk of request `serial`, called WITHOUT the GIL (perhaps from an
+       application thread, perhaps after that request ended: the callee refuses then). Returns 1
+       with *data and *length set (valid until the next call, and only while the handle is live),
+       0 at the end of the body, or -1 with a message in errbuf. */
+    int (*read_body)(void *ctx, unsigned long serial, const char **data, Py_ssize_t *length,
+                     char *errbuf, size_t errlen);
     /* One complete log line (no newline) with the GIL held. remote may be NULL. */
     void (*log_line)(int level, const char *remote, Py_ssize_t remote_length, const char *text,
                      Py_ssize_t length);
@@ -51,9 +54,10 @@ void swpy_clear_async_exception(unsigned long thread_ident);
 
 /* ---- per-request objects ------------------------------------------------------------------- */
 
-/* A handle holding the Swift request context; every per-request Python object refers to it, and
-   invalidating it makes late calls (an app that kept start_response or wsgi.input) raise. */
-PyObject *swpy_request_handle_new(void *ctx);
+/* A handle holding the Swift request context and the request's serial number; every per-request
+   Python object refers to it, and invalidating it makes late calls (an app that kept
+   start_response or wsgi.input) raise. */
+PyObject *swpy_request_handle_new(void *ctx, unsigned long serial);
 void swpy_request_handle_invalidate(PyObject *handle);
 
 /* The start_response callable for a handle. */

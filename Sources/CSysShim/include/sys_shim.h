@@ -47,6 +47,15 @@ char **sys_environ(void);
 /// accept4 with SOCK_CLOEXEC; retries on EINTR. Returns the fd, or -1 with errno set.
 int sys_accept_cloexec(int listen_fd);
 
+/// SO_PEERCRED of a connected Unix socket: who is at the other end (as of connect()).
+/// Returns 0, or -1 with errno set.
+int sys_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
+
+/// A close-on-exec memory file (memfd_create) holding `length` bytes of `data`, sealed against
+/// any change and positioned at offset 0: configuration handed to a child without touching the
+/// disk. Returns the fd, or -1 with errno set.
+int sys_sealed_memfd(const char *name, const void *data, size_t length);
+
 // The wait-status macros.
 int sys_wifexited(int status);
 int sys_wexitstatus(int status);

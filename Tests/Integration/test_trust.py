@@ -1,0 +1,127 @@
+"""Only this server's Apache may get a worker to run anything (PROTOCOL.md, "Who may talk to a
+worker"), tried as an attacker on the same machine would: a process running as Apache's User (a
+PHP or CGI script, or another group's worker) connects to a group's socket directly."""
+import os
+import pwd
+import re
+import subprocess
+import time
+
+from conftest import REPO
+
+TOOLS = os.path.join(REPO, "Tests", "tools")
+
+# Writes a marker file named by the query string: the proof that the script ran, and as whom.
+MARKER_APP = """
+import os
+def application(environ, start_response):
+    name = environ["QUERY_STRING"] or "none"
+    with open(os.path.join(%r, name), "w") as f:
+        f.write("uid=%%d remote_user=%%s" %% (os.getuid(), environ.get("REMOTE_USER", "")))
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [b"ran " + name.encode()]
+"""
+
+TWO_GROUPS = """
+WSGIDaemonProcess front threads=2 user=www-data group=www-data
+WSGIDaemonProcess private threads=2 user=nobody group=nogroup
+WSGIScriptAlias /front @APP@/testapp.wsgi process-group=front application-group=%{GLOBAL}
+WSGIScriptAlias /private @ROOT@/private/marker.wsgi process-group=private application-group=%{GLOBAL}
+<Directory "@ROOT@/private">
+  Require all granted
+</Directory>
+"""
+
+# Run as www-data: every way in that does not know the group's secret, each asking the private
+# group to run its script as `nobody` with a forged REMOTE_USER. Prints what came back.
+ATTACK = r"""
+import os, socket, sys
+sys.path.insert(0, {tools!r})
+import wire_client
+path, script, tag = sys.argv[1], sys.argv[2], sys.argv[3]
+environ = wire_client.base_environ(script, query=tag + "-1", extra=[("REMOTE_USER", "admin"),
+                                   ("mod_wsgi.process_group", "private")])
+attempts = [
+    wire_client.encode_head(environ) + wire_client.encode_body([]),                   # no HELLO
+    wire_client.hello(os.urandom(32)) + wire_client.encode_head(environ) + wire_client.encode_body([]),
+    wire_client.hello(bytes(32)) + wire_client.encode_head(environ) + wire_client.encode_body([]),
+]
+for raw in attempts:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(10)
+        s.connect(path)
+        s.sendall(raw)
+        answer = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+        print("answered %d bytes" % len(answer))
+""".format(tools=TOOLS)
+
+
+def private_site(apache):
+    server = apache(TWO_GROUPS, apps=["testapp.wsgi"], start=False)
+    private = os.path.join(server.root, "private")
+    markers = os.path.join(server.root, "markers")
+    os.makedirs(private)
+    os.makedirs(markers)
+    os.chmod(private, 0o755)
+    os.chmod(markers, 0o777)   # the private group runs as nobody
+    script = os.path.join(private, "marker.wsgi")
+    with open(script, "w") as f:
+        f.write(MARKER_APP % markers)
+    os.chmod(script, 0o644)
+    return server.start(), script, markers
+
+
+def test_forged_requests_to_another_groups_socket_run_nothing_and_are_logged(apache, www_data):
+    server, script, markers = private_site(apache)
+    # Through Apache the script runs, as nobody: the marker test below can fail.
+    status, _, body = server.get("/private?through-apache")
+    assert (status, body) == (200, b"ran through-apache")
+    with open(os.path.join(markers, "through-apache")) as f:
+        assert f.read() == "uid=%d remote_user=" % pwd.getpwnam("nobody").pw_uid
+
+    sockets = [path for path in server.sockets() if re.search(r"\.2\.sock$", path)]
+    assert len(sockets) == 1, server.sockets()
+    attacker = subprocess.Popen(["/usr/bin/python3", "-c", ATTACK, sockets[0], script, "forged"],
+                                user=www_data.pw_uid, group=www_data.pw_gid, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+    out, err = attacker.communicate(timeout=60)
+    assert attacker.returncode == 0, err
+    # Closed unanswered: not even an error frame to learn from.
+    assert out.split("\n")[:3] == ["answered 0 bytes"] * 3, out
+
+    time.sleep(1)
+    assert sorted(os.listdir(markers)) == ["through-apache"], "a forged request ran the script"
+    refusal = (f"Refused a connection to daemon process group 'private' from pid {attacker.pid} "
+               f"(uid {www_data.pw_uid}): its first frame is REQUEST_HEAD, not HELLO")
+    server.wait_for_log(refusal)
+    # Logged once for that process, however often it tries.
+    assert server.log().count(f"from pid {attacker.pid} ") == 1, server.log()
+    # The group still serves Apache.
+    assert server.get("/private?after")[0] == 200
+
+
+def test_worker_groups_are_exactly_the_configured_ones(apache):
+    server = apache("""
+WSGIDaemonProcess listed threads=1 user=www-data group=www-data supplementary-groups=#4242,#4243
+WSGIDaemonProcess initgroups threads=1 user=nobody group=nogroup
+WSGIScriptAlias /listed @APP@/testapp.wsgi process-group=listed application-group=%{GLOBAL}
+WSGIScriptAlias /initgroups @APP@/testapp.wsgi process-group=initgroups application-group=%{GLOBAL}
+""", apps=["testapp.wsgi"])
+    assert server.get("/listed/hello")[0] == 200
+    assert server.get("/initgroups/hello")[0] == 200
+    groups = {}
+    for pid in server.worker_pids():
+        with open(f"/proc/{pid}/status") as f:
+            status = dict(line.split(":", 1) for line in f.read().splitlines() if ":" in line)
+        name = re.search(r"--group (\S+)", open(f"/proc/{pid}/cmdline").read().replace("\0", " "))
+        groups[name.group(1)] = {int(g) for g in status["Groups"].split()}
+    www_data = pwd.getpwnam("www-data")
+    nobody = pwd.getpwnam("nobody")
+    assert groups["listed"] == {www_data.pw_gid, 4242, 4243}
+    assert groups["initgroups"] == set(os.getgrouplist("nobody", nobody.pw_gid))
+    assert 0 not in groups["listed"] | groups["initgroups"]
