@@ -74,7 +74,9 @@ static void read_request(fake_worker *w, int fd, fake_request *request)
             break;
         case WSGI_FRAME_REQUEST_BODY: {
             char *joined = apr_palloc(w->pool, request->body_length + frame.length + 1);
-            memcpy(joined, request->body, request->body_length);
+            if (request->body_length > 0) {
+                memcpy(joined, request->body, request->body_length);
+            }
             memcpy(joined + request->body_length, payload, frame.length + 1);
             request->body = joined;
             request->body_length += frame.length;

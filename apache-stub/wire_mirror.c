@@ -16,6 +16,9 @@ void mirror_bytes_init(mirror_bytes *b, apr_pool_t *pool)
 
 void mirror_bytes_append(mirror_bytes *b, const void *data, apr_size_t length)
 {
+    if (length == 0) {
+        return;   /* data may be NULL then, which memcpy must never see */
+    }
     if (b->length + length > b->capacity) {
         unsigned char *bigger;
         while (b->length + length > b->capacity) {

@@ -16,6 +16,9 @@ public enum WorkerProcess {
     /// `supervisorPID` is who spawned us; without it (a worker started by hand or by a test) the
     /// parent seen at start counts, which cannot tell a supervisor that died before we ran.
     public static func run(source: SupervisorConfigSource, groupName: String, slot: Int, supervisorPID: pid_t? = nil) -> Never {
+        // A worker ignores SIGHUP (as mod_wsgi's do); until its handlers are in place, a SIGHUP
+        // (an operator's `kill -HUP` of the group) must not kill it by default action either.
+        signal(SIGHUP, SIG_IGN)
         let parent = supervisorPID ?? getppid()
 
         let config: SupervisorConfig

@@ -166,8 +166,10 @@ public struct SupervisorConfig: Sendable, Equatable {
     /// worker never holds another group's secret. nil when there is no such group.
     public func text(forGroup name: String) -> String? {
         guard let group = group(named: name) else { return nil }
-        var lines = [Self.header, "server-pid \(serverPID)", "generation \(generation)", "log-level \(logLevel)",
-                     "apache-user \(apacheUID)", "apache-group \(apacheGID)"]
+        var lines = [Self.header]
+        if serverPID > 0 { lines.append("server-pid \(serverPID)") }
+        lines += ["generation \(generation)", "log-level \(logLevel)", "apache-user \(apacheUID)",
+                  "apache-group \(apacheGID)"]
         if let pythonHome { lines.append("python-home \(pythonHome)") }
         if !pythonPath.isEmpty { lines.append("python-path \(pythonPath.joined(separator: ":"))") }
         lines.append("group \(group.name)")
@@ -187,9 +189,14 @@ public struct SupervisorConfig: Sendable, Equatable {
         var current: DaemonGroupConfig?
         var sawHeader = false
 
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift: split on it too, and refuse a lone CR, which no key
+        // or value may hold (a value could otherwise carry what reads as another line).
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        for (index, line) in lines.enumerated() {
             let lineNumber = index + 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            guard !line.contains("\r") else {
+                throw SupervisorConfigError(line: lineNumber, message: "carriage return inside the line")
+            }
             if line.isEmpty || line.hasPrefix("#") { continue }
             if !sawHeader {
                 guard line == header else {

@@ -145,6 +145,22 @@ final class SupervisorConfigTests: XCTestCase {
         Array(payload.dropLast()).withUnsafeBytes { XCTAssertEqual(secret.check(hello: $0), .malformed) }
     }
 
+    func testLineEndingsAndCarriageReturns() throws {
+        // Found by fuzzing: "\r\n" is one Swift Character, so a CRLF file was one long line and a
+        // value could carry a line of its own.
+        let crlf = "mod_wsgi-supervisor-config 1\r\nserver-pid 7\r\ngroup g\r\nsocket /s\r\nend\r\n"
+        XCTAssertEqual(try SupervisorConfig.parse(crlf).serverPID, 7)
+        XCTAssertThrowsError(try SupervisorConfig.parse("mod_wsgi-supervisor-config 1\npython-home /a\rserver-pid 5\n")) {
+            XCTAssertEqual("\($0)", "supervisor config line 2: carriage return inside the line")
+        }
+    }
+
+    func testAWorkersTextParsesWithoutAServerPid() throws {
+        // Found by fuzzing: "server-pid 0" was written for a config that had none, and refused.
+        let config = try SupervisorConfig.parse("mod_wsgi-supervisor-config 1\ngroup g\nsocket /s\nend\n")
+        XCTAssertEqual(try SupervisorConfig.parse(try XCTUnwrap(config.text(forGroup: "g"))), config)
+    }
+
     // MARK: loading a file: nothing another user could have written or read
 
     private func writeConfig(_ text: String, mode: mode_t) throws -> String {

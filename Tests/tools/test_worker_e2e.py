@@ -325,7 +325,12 @@ print("service script ran")
 
 def test_sighup_is_ignored_and_sigusr1_stops_gracefully(make_worker):
     worker = make_worker({"app.wsgi": HELLO})
-    worker.process.send_signal(1)
+    # Until its handlers are installed the worker ignores SIGHUP silently; send until it says so.
+    deadline = time.time() + 15
+    while "Received SIGHUP" not in worker.log() and time.time() < deadline:
+        worker.process.send_signal(1)
+        time.sleep(0.2)
+    assert worker.process.poll() is None
     worker.wait_for_log("Received SIGHUP; ignored by the worker.")
     assert get(worker)["status"] == 200
     worker.process.send_signal(10)
