@@ -10,7 +10,8 @@ SWIFT_FLAGS := -c release
 APT_PACKAGES := apache2 apache2-dev libapr1-dev libaprutil1-dev python3-dev python3-pytest python3-venv \
                 libapache2-mod-wsgi-py3 wrk curl procps
 
-.PHONY: all deps build swift module install test unit-test c-test integration-test serve bench clean FORCE
+.PHONY: all deps build swift module install test unit-test c-test integration-test asan-worker-test fuzz \
+        fuzz-smoke serve bench clean FORCE
 
 all: build
 
@@ -61,19 +62,40 @@ install: build
 	install -m 0644 etc/debian/wsgi.conf $(DESTDIR)/etc/apache2/mods-available/$$name.conf; \
 	echo "installed mods-available/$$name.load: enable with a2enmod $$name"
 
-test: build unit-test c-test integration-test
+test: build unit-test c-test integration-test asan-worker-test fuzz-smoke
 
 unit-test: deps
 	$(SWIFT) test
 
-# The module's C: stub tests (fake and real worker), real Apache with a fake daemon, directives.
+# The module's C: stub tests (fake and real worker, then under ASan/UBSan), real Apache with a fake
+# daemon, directives.
 c-test: build
 	$(MAKE) -C apache-stub real-worker
+	$(MAKE) -C apache-stub asan
 	$(MAKE) -C apache-stub e2e
 	$(PYTHON) -m pytest -q apache-stub/config
 
 integration-test: build
 	$(PYTHON) -m pytest -q Tests/Integration
+
+# The worker built with AddressSanitizer, through the same wire-level tests as the real one (bodies,
+# timeouts, a wsgi.input read after its request returned, ...). PYTHONMALLOC=malloc: pymalloc's
+# arenas would hide Python's own heap from ASan.
+asan-worker-test: deps
+	$(SWIFT) build -c debug --sanitize=address --product mod_wsgi-daemon --scratch-path .build-asan
+	cd Tests/tools && PYTHONMALLOC=malloc ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+	  MOD_WSGI_DAEMON=$(CURDIR)/.build-asan/debug/mod_wsgi-daemon $(PYTHON) -m pytest -q -p no:cacheprovider test_worker_e2e.py
+
+# libFuzzer harnesses (ASan, UBSan) over every decoder of a peer's bytes, C and Swift (fuzz/README.md).
+# Each runs FUZZ_SECONDS, one after the other; fails on any crash or sanitizer report. Output and
+# corpora stay in build/fuzz. One harness: make fuzz FUZZ_TARGETS=read_frame FUZZ_SECONDS=600
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(MAKE) -C fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+# Every harness briefly, so that make test catches a regression.
+fuzz-smoke: deps
+	$(MAKE) -C fuzz run FUZZ_SECONDS=10
 
 # The working directory becomes the daemon's home, which www-data must be able to enter: the clone
 # may sit under a mode-0700 folder, so serve from a fresh world-readable one.
@@ -86,5 +108,5 @@ bench: build
 	$(PYTHON) bench/run.py
 
 clean:
-	rm -rf $(BUILD) .build
+	rm -rf $(BUILD) .build .build-asan
 	$(MAKE) -C apache-stub clean
