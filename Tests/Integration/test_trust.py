@@ -5,11 +5,13 @@ import os
 import pwd
 import re
 import subprocess
+import sys
 import time
 
 from conftest import REPO
 
-TOOLS = os.path.join(REPO, "Tests", "tools")
+sys.path.insert(0, os.path.join(REPO, "Tests", "tools"))
+import wire_client  # noqa: E402
 
 # Writes a marker file named by the query string: the proof that the script ran, and as whom.
 MARKER_APP = """
@@ -32,33 +34,44 @@ WSGIScriptAlias /private @ROOT@/private/marker.wsgi process-group=private applic
 </Directory>
 """
 
-# Run as www-data: every way in that does not know the group's secret, each asking the private
-# group to run its script as `nobody` with a forged REMOTE_USER. Prints what came back.
+# Run as www-data (inline: the clone may sit in a folder only root can read): sends each file
+# given, on a connection of its own, and prints how many bytes came back.
 ATTACK = r"""
-import os, socket, sys
-sys.path.insert(0, {tools!r})
-import wire_client
-path, script, tag = sys.argv[1], sys.argv[2], sys.argv[3]
-environ = wire_client.base_environ(script, query=tag + "-1", extra=[("REMOTE_USER", "admin"),
-                                   ("mod_wsgi.process_group", "private")])
-attempts = [
-    wire_client.encode_head(environ) + wire_client.encode_body([]),                   # no HELLO
-    wire_client.hello(os.urandom(32)) + wire_client.encode_head(environ) + wire_client.encode_body([]),
-    wire_client.hello(bytes(32)) + wire_client.encode_head(environ) + wire_client.encode_body([]),
-]
-for raw in attempts:
+import socket, sys
+path = sys.argv[1]
+for name in sys.argv[2:]:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
         s.settimeout(10)
         s.connect(path)
-        s.sendall(raw)
         answer = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            answer += chunk
+        try:
+            s.sendall(open(name, "rb").read())
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+        except OSError:
+            pass
         print("answered %d bytes" % len(answer))
-""".format(tools=TOOLS)
+"""
+
+
+def attempts(directory, script):
+    """Every way in that does not know the group's secret, each asking the private group to run
+    its script as `nobody` with a forged REMOTE_USER: written to files www-data can read."""
+    environ = wire_client.base_environ(script, query="forged", extra=[("REMOTE_USER", "admin"),
+                                       ("mod_wsgi.process_group", "private")])
+    request = wire_client.encode_head(environ) + wire_client.encode_body([])
+    paths = []
+    for name, data in (("no-hello", request), ("random-secret", wire_client.hello(os.urandom(32)) + request),
+                       ("zero-secret", wire_client.hello(bytes(32)) + request)):
+        path = os.path.join(directory, name + ".bin")
+        with open(path, "wb") as f:
+            f.write(data)
+        os.chmod(path, 0o644)
+        paths.append(path)
+    return paths
 
 
 def private_site(apache):
@@ -86,7 +99,8 @@ def test_forged_requests_to_another_groups_socket_run_nothing_and_are_logged(apa
 
     sockets = [path for path in server.sockets() if re.search(r"\.2\.sock$", path)]
     assert len(sockets) == 1, server.sockets()
-    attacker = subprocess.Popen(["/usr/bin/python3", "-c", ATTACK, sockets[0], script, "forged"],
+    attacker = subprocess.Popen(["/usr/bin/python3", "-c", ATTACK, sockets[0]]
+                                + attempts(server.root, script), cwd="/",
                                 user=www_data.pw_uid, group=www_data.pw_gid, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
     out, err = attacker.communicate(timeout=60)
