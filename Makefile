@@ -6,6 +6,8 @@ SWIFT ?= swift
 APXS ?= /usr/bin/apxs
 PYTHON ?= /usr/bin/python3
 BUILD := build
+# The Python the daemon embeds (Debian's), named in the module's messages.
+PYTHON_VERSION = $(shell pkg-config --modversion python3-embed 2>/dev/null || echo 3)
 SWIFT_FLAGS := -c release
 APT_PACKAGES := apache2 apache2-dev libapr1-dev libaprutil1-dev python3-dev python3-pytest python3-venv \
                 libapache2-mod-wsgi-py3 wrk curl procps
@@ -45,6 +47,7 @@ $(BUILD)/mod_wsgi-swift.so: $(MODULE_SOURCES) $(MODULE_HEADERS) $(BUILD)/prefix
 	cp $(MODULE_SOURCES) $(MODULE_HEADERS) $(BUILD)/module/
 	cd $(BUILD)/module && $(APXS) -c -Wc,-Wall -Wc,-Werror -Wc,-O2 \
 	  -Wc,-DWSGI_DAEMON_PATH='\"$(PREFIX)/libexec/mod_wsgi-swift/mod_wsgi-daemon\"' \
+	  -Wc,-DWSGI_PYTHON_VERSION='\"$(PYTHON_VERSION)\"' \
 	  -o mod_wsgi-swift.la $(notdir $(MODULE_SOURCES)) >/dev/null
 	cp $(BUILD)/module/.libs/mod_wsgi-swift.so $@
 

@@ -21,6 +21,7 @@ int main(int argc, char **argv)
     failed += check_run(handler_tests, handler_test_count, filter, &passed);
     failed += check_run(worker_failure_tests, worker_failure_test_count, filter, &passed);
     failed += check_run(trust_tests, trust_test_count, filter, &passed);
+    failed += check_run(proxy_header_tests, proxy_header_test_count, filter, &passed);
     if (getenv("WSGI_TEST_SOCKET") && getenv("WSGI_TEST_SCRIPT")) {
         failed += check_run(real_worker_tests, real_worker_test_count, filter, &passed);
     }

@@ -1,4 +1,6 @@
 /* The test double of wsgi_config.c: the request config comes from the test. */
+#include <string.h>
+
 #include "apr_strings.h"
 
 #include "stub_httpd.h"
@@ -13,6 +15,15 @@ static const wsgi_script_alias stub_alias = {"/app", "/srv/app.wsgi"};
 const wsgi_script_alias *wsgi_request_alias(request_rec *r)
 {
     return stub_request_aliased ? &stub_alias : NULL;
+}
+
+/* The WSGIHandlerScript the next requests find; NULL (none) unless a test sets it. */
+const wsgi_handler_script *stub_handler_script;
+
+const wsgi_handler_script *wsgi_find_handler_script(request_rec *r)
+{
+    return stub_handler_script && r->handler && !strcmp(r->handler, stub_handler_script->name)
+               ? stub_handler_script : NULL;
 }
 
 void stub_config_set(wsgi_request_config *config, const char *error)
@@ -57,6 +68,8 @@ wsgi_request_config *stub_config_new(apr_pool_t *pool, const char *socket_path)
     config->callable_object = "application";
     config->pass_authorization = 0;
     config->chunked_request = 0;
+    config->script_reloading = 1;
+    config->map_head_to_get = WSGI_MAP_HEAD_AUTO;
     config->group = group;
     return config;
 }

@@ -67,5 +67,6 @@ void stub_sample_secret(unsigned char secret[WSGI_SECRET_SIZE]);
  * directory's Options (0 by default). Tests that change them set them back. */
 extern int stub_request_aliased;
 extern int stub_allow_options;
+extern const wsgi_handler_script *stub_handler_script;
 
 #endif

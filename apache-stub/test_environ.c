@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include "apr_strings.h"
+#include "util_filter.h"
 
 #include "check.h"
 #include "stub_httpd.h"
@@ -155,7 +156,54 @@ static void test_mod_wsgi_keys(void)
     apr_pool_destroy(f.pool);
 }
 
+/* WSGIMapHEADToGET: On always, Auto only before a content filter, Off never. */
+static void test_head_mapped_to_get(void)
+{
+    fixture f = begin();
+    request_rec *r = stub_request_new(f.pool, "HEAD", "/x", "/x", "/srv/app.wsgi");
+    ap_filter_rec_t deflate = {0};
+    ap_filter_t content_filter = {0};
+
+    r->method_number = M_GET;
+    r->header_only = 1;
+    f.config->map_head_to_get = WSGI_MAP_HEAD_ON;
+    CHECK_STR(apr_table_get(wsgi_build_environ(r, f.config), "REQUEST_METHOD"), "GET");
+    f.config->map_head_to_get = WSGI_MAP_HEAD_OFF;
+    CHECK_STR(apr_table_get(wsgi_build_environ(r, f.config), "REQUEST_METHOD"), "HEAD");
+    f.config->map_head_to_get = WSGI_MAP_HEAD_AUTO;
+    CHECK_STR(apr_table_get(wsgi_build_environ(r, f.config), "REQUEST_METHOD"), "HEAD");
+    deflate.ftype = AP_FTYPE_CONTENT_SET;   /* e.g. mod_deflate: it needs the GET body */
+    content_filter.frec = &deflate;
+    content_filter.next = r->output_filters;
+    content_filter.ctx = r->output_filters->ctx;
+    r->output_filters = &content_filter;
+    CHECK_STR(apr_table_get(wsgi_build_environ(r, f.config), "REQUEST_METHOD"), "GET");
+    apr_pool_destroy(f.pool);
+}
+
+/* The per-directory flags reach the worker; a handler script is named separately. */
+static void test_directory_flags_and_handler_script(void)
+{
+    fixture f = begin();
+    request_rec *r = stub_request_new(f.pool, "GET", "/static/x.css", "", "/srv/htdocs/x.css");
+    apr_table_t *env;
+
+    f.config->script_reloading = 0;
+    f.config->ignore_activity = 1;
+    f.config->enable_sendfile = 1;
+    f.config->handler_script = "/srv/handler.wsgi";
+    env = wsgi_build_environ(r, f.config);
+    CHECK_STR(apr_table_get(env, "mod_wsgi.script_reloading"), "0");
+    CHECK_STR(apr_table_get(env, "mod_wsgi.ignore_activity"), "1");
+    CHECK_STR(apr_table_get(env, "mod_wsgi.enable_sendfile"), "1");
+    CHECK_STR(apr_table_get(env, "mod_wsgi.handler_script"), "/srv/handler.wsgi");
+    CHECK_STR(apr_table_get(env, "SCRIPT_FILENAME"), "/srv/htdocs/x.css");
+    apr_pool_destroy(f.pool);
+}
+
 const test_case environ_tests[] = {
+    {"environ: HEAD mapped to GET as WSGIMapHEADToGET says", test_head_mapped_to_get},
+    {"environ: directory flags and the handler script", test_directory_flags_and_handler_script},
     {"environ: SCRIPT_NAME/PATH_INFO collapse //, CGI vars from the request",
      test_script_name_and_path_info},
     {"environ: root, bare and slash mount points", test_mount_points},

@@ -95,6 +95,41 @@ static void test_script_alias_needs_no_exec_cgi(void)
     scenario_end(s);
 }
 
+/* ---- handler scripts and error override ---- */
+
+static void test_handler_script_needs_no_exec_cgi_nor_an_existing_file(void)
+{
+    scenario *s = scenario_begin();
+    fake_reply reply = reply_of(ok_response(s, "handled"));
+    wsgi_handler_script handler = {"express-handler", "/srv/handler.wsgi", NULL, NULL, -1};
+
+    stub_handler_script = &handler;
+    s->r->finfo.filetype = APR_NOFILE;   /* a rewrite to a URL with no file behind it */
+    scenario_serve(s, &reply, 1);
+    CHECK_INT(run_unaliased(s, 0, "express-handler"), OK);
+    stub_handler_script = NULL;
+    CHECK_STR(stub_output_of(s->r)->body, "handled");
+    scenario_end(s);
+}
+
+static void test_error_override_leaves_the_error_to_apache(void)
+{
+    scenario *s = scenario_begin();
+    mirror_bytes *b = frames(s);
+    const char *headers[] = {"Content-Type", "text/plain", NULL};
+    fake_reply reply;
+
+    s->config->error_override = 1;
+    mirror_response_head(b, 404, "Not Found", headers);
+    mirror_frame(b, WSGI_FRAME_RESPONSE_BODY, "app's own page", 14);
+    end_frame(b, WSGI_END_COMPLETE);
+    reply = reply_of(b);
+    scenario_serve(s, &reply, 1);
+    CHECK_INT(scenario_run(s), HTTP_NOT_FOUND);
+    CHECK_INT(stub_output_of(s->r)->passes, 0);
+    scenario_end(s);
+}
+
 /* ---- the head ---- */
 
 static void expect_head_refused(int status, const char *const *headers, const char *log_text)
@@ -294,6 +329,10 @@ const test_case trust_tests[] = {
     {"trust: application/x-httpd-wsgi needs ExecCGI too",
      test_mime_type_handler_needs_exec_cgi_too},
     {"trust: WSGIScriptAlias needs no ExecCGI", test_script_alias_needs_no_exec_cgi},
+    {"trust: a handler script needs no ExecCGI nor an existing file",
+     test_handler_script_needs_no_exec_cgi_nor_an_existing_file},
+    {"trust: WSGIErrorOverride leaves an error status to Apache",
+     test_error_override_leaves_the_error_to_apache},
     {"trust: 1xx and 600 statuses are 500", test_informational_status_is_500},
     {"trust: hop-by-hop headers are 500", test_hop_by_hop_headers_are_500},
     {"trust: repeated or non-decimal Content-Length is 500", test_bad_content_length_is_500},

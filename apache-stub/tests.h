@@ -14,6 +14,8 @@ extern const test_case worker_failure_tests[];
 extern const int worker_failure_test_count;
 extern const test_case trust_tests[];
 extern const int trust_test_count;
+extern const test_case proxy_header_tests[];
+extern const int proxy_header_test_count;
 extern const test_case real_worker_tests[];
 extern const int real_worker_test_count;
 

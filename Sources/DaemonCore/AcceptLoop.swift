@@ -73,7 +73,7 @@ final class AcceptLoop: @unchecked Sendable {
             control.activeRequests.add(1, ordering: .relaxed)
             control.requestStarted(thread: threadIndex)
             let outcome = handler.serve()
-            control.requestFinished(thread: threadIndex)
+            control.requestFinished(thread: threadIndex, countsAsActivity: !handler.requestIgnoresActivity)
             control.activeRequests.subtract(1, ordering: .relaxed)
             switch outcome {
             case .scriptReloaded:

@@ -21,6 +21,8 @@ final class ConnectionHandler {
     private let control: WorkerControl
     private var decoder = RequestHeadDecoder()
     private var output: [UInt8] = []
+    /// The last request served had mod_wsgi.ignore_activity set (WSGIIgnoreActivity On).
+    private(set) var requestIgnoresActivity = false
     private let logger = Logger(label: "mod_wsgi")
 
     init(request: WSGIRequest, settings: ConnectionSettings, control: WorkerControl) {
@@ -43,6 +45,7 @@ final class ConnectionHandler {
     /// Serves the admitted connection and closes it.
     func serve() -> RequestOutcome {
         defer { connection.close() }
+        requestIgnoresActivity = false
         var times = RequestTimes()
         times.daemonStart = currentMicroseconds()
 
@@ -59,6 +62,7 @@ final class ConnectionHandler {
         } catch {
             return reject(.connectionClosed("\(error)"))
         }
+        requestIgnoresActivity = decoder.integer(id: EnvironKeys.ignoreActivity, in: payload) == 1
         times.requestStart = decoder.integer(id: EnvironKeys.requestStartMicros, in: payload) ?? 0
         times.queueStart = decoder.integer(id: EnvironKeys.queueStartMicros, in: payload) ?? 0
 

@@ -67,12 +67,13 @@ final class WorkerControl: Sendable {
     func requestStarted(thread: Int) {
         let now = currentMicroseconds()
         requestStarts.withLock { $0[thread] = now }
-        lastActivity.store(now, ordering: .relaxed)
     }
 
-    func requestFinished(thread: Int) {
+    /// `countsAsActivity` is false for requests under WSGIIgnoreActivity: they do not put off
+    /// inactivity-timeout. (While any request runs the process is not idle anyway.)
+    func requestFinished(thread: Int, countsAsActivity: Bool) {
         requestStarts.withLock { $0[thread] = 0 }
-        lastActivity.store(currentMicroseconds(), ordering: .relaxed)
+        if countsAsActivity { lastActivity.store(currentMicroseconds(), ordering: .relaxed) }
     }
 
     /// Called by a request thread: asks the main thread to stop the process (first reason wins).

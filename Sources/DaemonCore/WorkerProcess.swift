@@ -66,11 +66,11 @@ public enum WorkerProcess {
             _ = interpreter.preload(script: script.script, applicationGroup: script.applicationGroup)
         }
         if group.threads == 0 {
-            // threads=0 is mod_wsgi's service-script mode: the preloaded scripts were the whole
-            // job (SIGTERM keeps its default action, so it stops one that runs forever).
-            logger.info("Service script process '\(group.name)' finished its scripts; exiting.")
-            _ = interpreter.finalize()
-            exit(0)
+            // threads=0 is mod_wsgi's service-script mode: the import scripts are the whole job
+            // (they usually start threads of their own); the process serves no requests and lives
+            // until it is told to stop. Exiting would only have the supervisor start it again.
+            serveAsServiceProcess(group: group, slot: slot, interpreter: interpreter,
+                                  destroyInterpreter: config.python.destroyInterpreter ?? true, logger: logger)
         }
 
         let control: WorkerControl
@@ -97,7 +97,10 @@ public enum WorkerProcess {
         logger.info("Shutting down daemon process '\(group.name)' (slot \(slot)): \(reason.text).")
         control.beginStopping()
         let timeout = reason == .shutdownSignal ? group.shutdownTimeout : max(group.gracefulTimeout, group.shutdownTimeout)
-        if waitForThreads(control: control, seconds: timeout) {
+        if !(config.python.destroyInterpreter ?? true) {
+            // WSGIDestroyInterpreter Off: no atexit handlers and no Py_Finalize, as mod_wsgi.
+            logger.info("Daemon process '\(group.name)' exits without finalizing Python (WSGIDestroyInterpreter Off).")
+        } else if waitForThreads(control: control, seconds: timeout) {
             // Finalizing runs atexit handlers and joins the application's own threads; do not let
             // that outlast shutdown-timeout either.
             startReaper(seconds: max(group.shutdownTimeout, 1), groupName: group.name)
@@ -107,6 +110,28 @@ public enum WorkerProcess {
             }
         } else {
             logger.warning("Daemon process '\(group.name)' still had \(control.activeRequests.load(ordering: .relaxed)) requests running after \(timeout) seconds; exiting without finalizing Python.")
+        }
+        exit(0)
+    }
+
+    /// A threads=0 process after its import scripts: waits for SIGTERM/SIGINT (or a recycle),
+    /// then finalizes Python (running the scripts' atexit handlers) and exits.
+    private static func serveAsServiceProcess(group: DaemonGroupConfig, slot: Int, interpreter: PythonInterpreter,
+                                              destroyInterpreter: Bool, logger: Logger) -> Never {
+        let control: WorkerControl
+        let signals: SignalPipe
+        do {
+            control = try WorkerControl(threads: 1)
+            signals = try SignalPipe(routing: [SIGTERM, SIGINT, SIGHUP, SIGUSR1])
+        } catch {
+            failStartup("\(error)")
+        }
+        logger.info("Service process '\(group.name)' (slot \(slot)) has run its scripts and serves no requests.")
+        let reason = signals.waitForStop(control: control, logger: logger)
+        logger.info("Shutting down service process '\(group.name)' (slot \(slot)): \(reason.text).")
+        if destroyInterpreter {
+            startReaper(seconds: max(group.shutdownTimeout, 1), groupName: group.name)
+            _ = interpreter.finalize()
         }
         exit(0)
     }
@@ -121,6 +146,17 @@ public enum WorkerProcess {
         settings.threads = group.threads
         settings.multiprocess = group.multiprocess
         settings.maximumRequests = group.maximumRequests
+        let python = config.python
+        settings.optimizationLevel = python.optimize
+        settings.writeBytecode = !(python.dontWriteBytecode ?? false)
+        settings.hashSeed = python.hashSeed
+        settings.warnings = python.warnings
+        // A group's own python-eggs= and switch-interval= win over the server-wide directives.
+        settings.eggsDirectory = group.options["python-eggs"] ?? python.eggs
+        settings.switchInterval = group.options["switch-interval"].flatMap(Double.init) ?? python.switchInterval
+        settings.restrictStdin = python.restrictStdin ?? false
+        settings.restrictStdout = python.restrictStdout ?? false
+        settings.restrictSignal = python.restrictSignal ?? true
         return settings
     }
 

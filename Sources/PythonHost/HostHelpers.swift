@@ -48,6 +48,41 @@ def load_script(path, name):
     return module
 
 
+class Restricted:
+    """What sys.stdin or sys.stdout becomes under WSGIRestrictStdin/WSGIRestrictStdout: any use
+    raises OSError naming the stream, so a stray read or print fails loudly."""
+
+    __module__ = "mod_wsgi"
+
+    def __init__(self, name):
+        object.__setattr__(self, "_name", name)
+
+    def __getattr__(self, attribute):
+        raise OSError("%s access restricted by mod_wsgi" % object.__getattribute__(self, "_name"))
+
+    def __setattr__(self, attribute, value):
+        self.__getattr__(attribute)
+
+
+def restrict_stream(name):
+    setattr(sys, name, Restricted("sys." + name))
+
+
+def restrict_signal_registration():
+    """WSGIRestrictSignal: an application's signal.signal() is logged and ignored, because the
+    daemon's own handlers for SIGTERM and friends are what stop and recycle it."""
+    import signal
+    import traceback
+
+    def ignored_registration(signum, handler):
+        lines = ["mod_wsgi (pid=%d): Callback registration for signal %d ignored." % (os.getpid(), signum)]
+        lines += traceback.format_stack()[:-1]
+        sys.stderr.write("".join(line if line.endswith("\n") else line + "\n" for line in lines))
+        return signal.getsignal(signum)
+
+    signal.signal = ignored_registration
+
+
 class FileWrapper:
     """wsgi.file_wrapper: iterates a file-like object in blocks and closes it when done."""
 

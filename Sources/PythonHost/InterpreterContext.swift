@@ -94,6 +94,36 @@ final class InterpreterContext: @unchecked Sendable {
                                     modWSGIVersion.major, modWSGIVersion.minor, modWSGIVersion.micro) == 0 else {
             throw PythonHostError.initialization(Py.fetchExceptionText() ?? "mod_wsgi module setup failed")
         }
+        try applyRestrictions(settings, helpers: helpers, isMain: applicationGroup.isEmpty, callHelper: callHelper)
+    }
+
+    /// WSGIRestrictStdin/Stdout/Signal in this interpreter, and mod_wsgi.Restricted for
+    /// isinstance checks; the switch interval is process-wide, so set once, from the main one.
+    private static func applyRestrictions(_ settings: InterpreterSettings, helpers: PyObjectPointer, isMain: Bool,
+                                          callHelper: (String, [PyObjectPointer]) throws -> Void) throws {
+        if let module = PyImport_ImportModule("mod_wsgi"), let restricted = PyDict_GetItemString(helpers, "Restricted") {
+            PyObject_SetAttrString(module, "Restricted", restricted)
+            Py_DECREF(module)
+        }
+        for (name, restrict) in [("stdin", settings.restrictStdin), ("stdout", settings.restrictStdout)] where restrict {
+            let text = Py.interned(name)
+            try callHelper("restrict_stream", [text])
+        }
+        if settings.restrictSignal && !settings.isServiceProcess {
+            try callHelper("restrict_signal_registration", [])
+        }
+        if let interval = settings.switchInterval, isMain {
+            guard let sys = PyImport_ImportModule("sys"),
+                  let function = PyObject_GetAttrString(sys, "setswitchinterval"),
+                  let seconds = PyFloat_FromDouble(interval) else {
+                throw PythonHostError.initialization(Py.fetchExceptionText() ?? "sys.setswitchinterval missing")
+            }
+            defer { Py_DECREF(sys); Py_DECREF(function); Py_DECREF(seconds) }
+            guard let result = Py.call(function, [seconds]) else {
+                throw PythonHostError.initialization(Py.fetchExceptionText() ?? "setswitchinterval failed")
+            }
+            Py_DECREF(result)
+        }
     }
 
     /// Flushes this interpreter's sys.stdout/sys.stderr (its thread state current).

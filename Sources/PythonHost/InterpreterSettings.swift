@@ -12,6 +12,23 @@ public struct InterpreterSettings: Sendable {
     public var threads: Int = 15
     public var multiprocess: Bool = false
     public var maximumRequests: Int = 0
+    /// threads=0: a service process, which runs its import scripts and serves no requests.
+    public var isServiceProcess: Bool { threads == 0 }
+
+    // Process-wide settings (WSGIPython*, WSGIRestrict*, ...); nil = Python's own default.
+    public var optimizationLevel: Int?
+    public var writeBytecode = true
+    /// nil or "random": a random hash seed; else that number.
+    public var hashSeed: String?
+    public var warnings: [String] = []
+    /// PYTHON_EGG_CACHE (WSGIPythonEggs, python-eggs=).
+    public var eggsDirectory: String?
+    /// sys.setswitchinterval (WSGISwitchInterval, switch-interval=).
+    public var switchInterval: Double?
+    public var restrictStdin = false
+    public var restrictStdout = false
+    /// WSGIRestrictSignal: on unless turned off; never in a service process.
+    public var restrictSignal = true
 
     public init() {}
 

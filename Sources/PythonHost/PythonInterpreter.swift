@@ -22,7 +22,8 @@ public final class PythonInterpreter: @unchecked Sendable {
         guard swpy_register_builtin_module() == 0 else {
             throw PythonHostError.initialization("could not register the mod_wsgi module")
         }
-        try initializeRuntime(programName: settings.programName)
+        if let eggs = settings.eggsDirectory { setenv("PYTHON_EGG_CACHE", eggs, 1) }
+        try initializeRuntime(settings)
         do {
             let main = try InterpreterContext.setUp(name: [], settings: settings)
             let interpreter = PythonInterpreter(settings: settings, main: main)
@@ -54,13 +55,28 @@ public final class PythonInterpreter: @unchecked Sendable {
         return Py_FinalizeEx()
     }
 
-    private static func initializeRuntime(programName: String) throws {
+    private static func initializeRuntime(_ settings: InterpreterSettings) throws {
         let config = UnsafeMutablePointer<PyConfig>.allocate(capacity: 1)
         defer { PyConfig_Clear(config); config.deallocate() }
         PyConfig_InitIsolatedConfig(config)
         config.pointee.install_signal_handlers = 0
         config.pointee.parse_argv = 0
-        try check(PyConfig_SetBytesString(config, &config.pointee.program_name, programName))
+        if let level = settings.optimizationLevel { config.pointee.optimization_level = Int32(level) }
+        config.pointee.write_bytecode = settings.writeBytecode ? 1 : 0
+        if let seed = settings.hashSeed, seed != "random", let number = UInt(seed) {
+            config.pointee.use_hash_seed = 1
+            config.pointee.hash_seed = number
+        }
+        for filter in settings.warnings {
+            try filter.withCString { text in
+                guard let wide = Py_DecodeLocale(text, nil) else {
+                    throw PythonHostError.initialization("cannot decode the warnings filter '\(filter)'")
+                }
+                defer { PyMem_RawFree(wide) }
+                try check(PyWideStringList_Append(&config.pointee.warnoptions, wide))
+            }
+        }
+        try check(PyConfig_SetBytesString(config, &config.pointee.program_name, settings.programName))
         var argv: [UnsafeMutablePointer<CChar>?] = [strdup("mod_wsgi")]
         defer { free(argv[0]) }
         try check(PyConfig_SetBytesArgv(config, 1, &argv))

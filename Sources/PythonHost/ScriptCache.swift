@@ -36,10 +36,14 @@ final class ScriptCache: @unchecked Sendable {
         pthread_mutex_init(loadLock, nil)
     }
 
-    /// The callable `callable` of `script` (GIL held).
-    func lookup(script: UnsafeRawBufferPointer, callable: UnsafeRawBufferPointer, checkReload: Bool) -> ScriptLookup {
+    /// The callable `callable` of `script` (GIL held). With `checkReload`, a script that changed on
+    /// disk, or whose module's `reload_required(resource)` returns true, asks for a reload.
+    func lookup(script: UnsafeRawBufferPointer, callable: UnsafeRawBufferPointer, resource: UnsafeRawBufferPointer,
+                checkReload: Bool) -> ScriptLookup {
         if let index = find(script) {
-            if checkReload && changedOnDisk(entries[index]) { return .reloadRequired }
+            if checkReload && (changedOnDisk(entries[index]) || reloadRequested(entries[index], resource: resource)) {
+                return .reloadRequired
+            }
             return attribute(of: entries[index].module, callable: callable, script: script)
         }
         // Another thread may be importing this script with the GIL released: wait without the GIL.
@@ -66,6 +70,28 @@ final class ScriptCache: @unchecked Sendable {
 
     private func find(_ script: UnsafeRawBufferPointer) -> Int? {
         entries.firstIndex { $0.path.elementsEqual(script) }
+    }
+
+    /// The module's own say (mod_wsgi's reload_required(resource) callback): true only when it
+    /// returns a true value; an exception is logged with its traceback and means no.
+    private func reloadRequested(_ entry: Entry, resource: UnsafeRawBufferPointer) -> Bool {
+        guard let callback = PyObject_GetAttrString(entry.module, "reload_required") else {
+            PyErr_Clear()
+            return false
+        }
+        defer { Py_DECREF(callback) }
+        guard let argument = Py.string(String(decoding: resource, as: UTF8.self)) else { return false }
+        defer { Py_DECREF(argument) }
+        guard let result = Py.call(callback, [argument]) else {
+            let path = String(decoding: entry.path, as: UTF8.self)
+            CallbackBridge.logger.error("Exception occurred calling reload_required() of WSGI script '\(path)'.")
+            for line in (Py.fetchExceptionText() ?? "").split(separator: "\n") { CallbackBridge.logger.error("\(line)") }
+            return false
+        }
+        defer { Py_DECREF(result) }
+        let truth = PyObject_IsTrue(result)
+        if truth < 0 { PyErr_Clear() }
+        return truth == 1
     }
 
     private func changedOnDisk(_ entry: Entry) -> Bool {

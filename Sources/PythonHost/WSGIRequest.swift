@@ -103,7 +103,7 @@ public final class WSGIRequest {
         bodyComplete = false
         pending.removeAll(keepingCapacity: true)
         scriptPath.removeAll(keepingCapacity: true)
-        if let path = head.value(id: EnvironKeys.scriptFilename, in: payload) { scriptPath.append(contentsOf: path) }
+        scriptPath.append(contentsOf: Self.script(head: head, payload: payload))
         remote.removeAll(keepingCapacity: true)
         if let address = head.value(id: EnvironKeys.remoteAddr, in: payload) {
             remote.append(contentsOf: address)
@@ -150,8 +150,9 @@ public final class WSGIRequest {
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         let reloading = head.value(id: EnvironKeys.scriptReloading, in: payload).map { !$0.elementsEqual("0".utf8) } ?? true
         let lookup = context.scripts.lookup(
-            script: head.value(id: EnvironKeys.scriptFilename, in: payload) ?? empty,
+            script: Self.script(head: head, payload: payload),
             callable: head.value(id: EnvironKeys.callableObject, in: payload) ?? empty,
+            resource: head.value(id: EnvironKeys.scriptFilename, in: payload) ?? empty,
             checkReload: reloading)
         let application: PyObjectPointer
         switch lookup {
@@ -196,6 +197,13 @@ public final class WSGIRequest {
         let closed = callClose(result)
         if !(iterated && closed) { return finishAfterError() }
         return finishResponse()
+    }
+
+    /// The script to run: the WSGIHandlerScript when Apache named one (SCRIPT_FILENAME is then the
+    /// resource it serves), else SCRIPT_FILENAME.
+    static func script(head: RequestHeadDecoder, payload: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        if let handler = head.value(id: EnvironKeys.handlerScript, in: payload), !handler.isEmpty { return handler }
+        return head.value(id: EnvironKeys.scriptFilename, in: payload) ?? UnsafeRawBufferPointer(start: nil, count: 0)
     }
 
     /// The application could not be loaded: log why and answer APP_LOAD_FAILED.

@@ -36,6 +36,8 @@ public enum EnvironKeys {
     public static let processGroup: UInt8 = 42
     public static let applicationGroup: UInt8 = 43
     public static let callableObject: UInt8 = 44
+    public static let handlerScript: UInt8 = 46
+    public static let ignoreActivity: UInt8 = 56
     public static let scriptReloading: UInt8 = 47
     public static let requestStartMicros: UInt8 = 57
     public static let queueStartMicros: UInt8 = 58

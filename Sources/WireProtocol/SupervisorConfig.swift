@@ -79,6 +79,74 @@ public struct DaemonGroupConfig: Sendable, Equatable {
     }
 }
 
+/// The Python settings of every daemon process (WSGIPythonOptimize, WSGIRestrictStdin, ...):
+/// nil means the directive was not given and mod_wsgi's default applies.
+public struct PythonProcessSettings: Sendable, Equatable {
+    public var optimize: Int?
+    public var dontWriteBytecode: Bool?
+    /// "random" or a number.
+    public var hashSeed: String?
+    /// Warnings filters, as python -W takes them, in order.
+    public var warnings: [String] = []
+    public var eggs: String?
+    public var switchInterval: Double?
+    public var destroyInterpreter: Bool?
+    public var restrictStdin: Bool?
+    public var restrictStdout: Bool?
+    public var restrictSignal: Bool?
+
+    public init() {}
+
+    enum Parsed { case notMine, taken, badValue }
+
+    /// Takes one global key of these settings.
+    mutating func parse(key: String, value: String) -> Parsed {
+        let flag: Bool? = value == "1" ? true : value == "0" ? false : nil
+        switch key {
+        case "python-optimize":
+            guard let level = Int(value), (0...2).contains(level) else { return .badValue }
+            optimize = level
+        case "dont-write-bytecode", "destroy-interpreter", "restrict-stdin", "restrict-stdout", "restrict-signal":
+            guard let flag else { return .badValue }
+            switch key {
+            case "dont-write-bytecode": dontWriteBytecode = flag
+            case "destroy-interpreter": destroyInterpreter = flag
+            case "restrict-stdin": restrictStdin = flag
+            case "restrict-stdout": restrictStdout = flag
+            default: restrictSignal = flag
+            }
+        case "python-hash-seed":
+            guard value == "random" || UInt32(value) != nil else { return .badValue }
+            hashSeed = value
+        case "python-warnings":
+            warnings.append(value)
+        case "python-eggs":
+            eggs = value
+        case "switch-interval":
+            guard let seconds = Double(value), seconds > 0 else { return .badValue }
+            switchInterval = seconds
+        default:
+            return .notMine
+        }
+        return .taken
+    }
+
+    /// The global key lines for the settings that are set, as `parse` reads them.
+    var lines: [String] {
+        func flag(_ key: String, _ value: Bool?) -> [String] { value.map { ["\(key) \($0 ? 1 : 0)"] } ?? [] }
+        var out: [String] = []
+        if let optimize { out.append("python-optimize \(optimize)") }
+        out += flag("dont-write-bytecode", dontWriteBytecode) + flag("destroy-interpreter", destroyInterpreter)
+        out += flag("restrict-stdin", restrictStdin) + flag("restrict-stdout", restrictStdout)
+        out += flag("restrict-signal", restrictSignal)
+        if let hashSeed { out.append("python-hash-seed \(hashSeed)") }
+        out += warnings.map { "python-warnings \($0)" }
+        if let eggs { out.append("python-eggs \(eggs)") }
+        if let switchInterval { out.append("switch-interval \(switchInterval)") }
+        return out
+    }
+}
+
 /// Where a supervisor or worker reads its config: the descriptor its parent passed (production),
 /// or a file (tests and tools).
 public enum SupervisorConfigSource: Sendable, Equatable, CustomStringConvertible {
@@ -126,6 +194,7 @@ public struct SupervisorConfig: Sendable, Equatable {
     public var apacheGID: UInt32 = 0
     public var pythonHome: String?
     public var pythonPath: [String] = []
+    public var python = PythonProcessSettings()
     public var groups: [DaemonGroupConfig] = []
 
     public init() {}
@@ -172,6 +241,7 @@ public struct SupervisorConfig: Sendable, Equatable {
                   "apache-group \(apacheGID)"]
         if let pythonHome { lines.append("python-home \(pythonHome)") }
         if !pythonPath.isEmpty { lines.append("python-path \(pythonPath.joined(separator: ":"))") }
+        lines += python.lines
         lines.append("group \(group.name)")
         for key in group.options.keys.sorted() { lines.append("\(key) \(group.options[key]!)") }
         lines.append("socket \(group.socketPath)")
@@ -270,7 +340,11 @@ public struct SupervisorConfig: Sendable, Equatable {
             case "end":
                 throw fail("'end' outside a group")
             default:
-                throw fail("unknown key")
+                switch config.python.parse(key: key, value: value) {
+                case .taken: break
+                case .badValue: throw fail("bad value '\(value)'")
+                case .notMine: throw fail("unknown key")
+                }
             }
         }
         guard sawHeader else { throw SupervisorConfigError(line: 1, message: "empty file, expected '\(header)'") }

@@ -1,25 +1,16 @@
-/* Directives other than WSGIDaemonProcess, config merging, WSGIScriptAlias matching in
- * translate_name, and the per-request view of the configuration (wsgi_get_request_config). */
+/* The configuration's structures: the generation's global settings, per-server and
+ * per-directory configs and their merging, and the per-request view the handler reads
+ * (wsgi_get_request_config). The directives that fill them are in wsgi_directives.c,
+ * wsgi_script_alias.c and wsgi_daemon_process.c. */
 #include "wsgi_config.h"
 
 #include "http_core.h"
 #include "http_log.h"
 #include "http_request.h"
-#include "ap_regex.h"
-#include "apr_file_info.h"
 #include "apr_strings.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-/* Per-server: the WSGIScriptAlias entries, in order (a vhost's own come first after merging). */
-typedef struct {
-    apr_array_header_t *aliases; /* of wsgi_script_alias */
-} wsgi_server_config;
 
 /* The settings of the configuration being read or served. Apache re-reads the configuration on
  * every restart and runs pre_config first, which replaces this with a fresh one from pconf. */
@@ -33,8 +24,15 @@ static apr_status_t forget_global(void *unused)
 
 int wsgi_config_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
 {
+    wsgi_python_settings *python;
+
     current_global = apr_pcalloc(pconf, sizeof(*current_global));
     current_global->groups = apr_array_make(pconf, 4, sizeof(wsgi_daemon_group *));
+    current_global->no_effect = apr_array_make(pconf, 2, sizeof(const char *));
+    python = &current_global->python;
+    python->optimize = python->dont_write_bytecode = python->destroy_interpreter = -1;
+    python->restrict_stdin = python->restrict_stdout = python->restrict_signal = -1;
+    python->warnings = apr_array_make(pconf, 2, sizeof(const char *));
     apr_pool_cleanup_register(pconf, NULL, forget_global, apr_pool_cleanup_null);
     return OK;
 }
@@ -56,6 +54,44 @@ wsgi_daemon_group *wsgi_find_daemon_group(const char *name)
             return group;
     }
     return NULL;
+}
+
+int wsgi_group_usable_from(const wsgi_daemon_group *group, const server_rec *s)
+{
+    const char *own = group->server->server_hostname;
+
+    if (!group->server->is_virtual || group->server == s)
+        return 1;
+    return own && s->server_hostname && !strcasecmp(own, s->server_hostname);
+}
+
+
+const char *wsgi_check_group_value(apr_pool_t *p, const char *directive, const char *value)
+{
+    size_t length = strlen(value);
+
+    if (strncmp(value, "%{", 2) != 0)
+        return NULL;
+    if (!strcmp(value, "%{GLOBAL}") || !strcmp(value, "%{SERVER}") ||
+        !strcmp(value, "%{HOST}") || !strcmp(value, "%{RESOURCE}"))
+        return NULL;
+    if (strncmp(value, "%{ENV:", 6) == 0 && length > 7 && value[length - 1] == '}')
+        return NULL;
+    return apr_psprintf(p, "%s: '%s' is not a known form: use a name, %%{GLOBAL}, %%{SERVER}, "
+                        "%%{HOST}, %%{RESOURCE} or %%{ENV:variable}", directive, value);
+}
+
+void wsgi_add_preload(apr_pool_t *p, wsgi_daemon_group *group, const char *script,
+                      const char *application_group, const char *callable)
+{
+    const char *preload = apr_psprintf(p, "%s|%s|%s", script, application_group, callable);
+    int i;
+
+    for (i = 0; i < group->preloads->nelts; i++) {
+        if (!strcmp(((const char **)group->preloads->elts)[i], preload))
+            return;
+    }
+    *(const char **)apr_array_push(group->preloads) = preload;
 }
 
 /* ---- configuration structures ---- */
@@ -80,390 +116,53 @@ void *wsgi_create_dir_config(apr_pool_t *p, char *dir)
     wsgi_dir_config *config = apr_pcalloc(p, sizeof(*config));
     config->pass_authorization = -1;
     config->chunked_request = -1;
+    config->script_reloading = -1;
+    config->error_override = -1;
+    config->map_head_to_get = -1;
+    config->ignore_activity = -1;
+    config->enable_sendfile = -1;
     return config;
 }
+
+#define MERGE_VALUE(field) merged->field = add->field >= 0 ? add->field : base->field
+#define MERGE_POINTER(field) merged->field = add->field ? add->field : base->field
 
 void *wsgi_merge_dir_config(apr_pool_t *p, void *base_conf, void *add_conf)
 {
     wsgi_dir_config *base = base_conf, *add = add_conf;
     wsgi_dir_config *merged = apr_pcalloc(p, sizeof(*merged));
 
-    merged->process_group = add->process_group ? add->process_group : base->process_group;
-    merged->application_group = add->application_group ? add->application_group
-                                                        : base->application_group;
-    merged->callable_object = add->callable_object ? add->callable_object
-                                                   : base->callable_object;
-    merged->pass_authorization = add->pass_authorization >= 0 ? add->pass_authorization
-                                                              : base->pass_authorization;
-    merged->chunked_request = add->chunked_request >= 0 ? add->chunked_request
-                                                        : base->chunked_request;
+    MERGE_POINTER(process_group);
+    MERGE_POINTER(application_group);
+    MERGE_POINTER(callable_object);
+    MERGE_VALUE(pass_authorization);
+    MERGE_VALUE(chunked_request);
+    MERGE_VALUE(script_reloading);
+    MERGE_VALUE(error_override);
+    MERGE_VALUE(map_head_to_get);
+    MERGE_VALUE(ignore_activity);
+    MERGE_VALUE(enable_sendfile);
+    MERGE_POINTER(trusted_proxy_headers);
+    MERGE_POINTER(trusted_proxies);
+    MERGE_POINTER(restrict_process);
+    /* Handler scripts of both apply; the inner directory's win for the same name. */
+    if (base->handler_scripts && add->handler_scripts)
+        merged->handler_scripts = apr_hash_overlay(p, add->handler_scripts, base->handler_scripts);
+    else
+        MERGE_POINTER(handler_scripts);
     return merged;
 }
 
-/* ---- directives ---- */
+#undef MERGE_VALUE
+#undef MERGE_POINTER
 
-/* A value for WSGIProcessGroup / WSGIApplicationGroup: a plain name or one of the %{...} forms. */
-static const char *check_group_value(apr_pool_t *p, const char *directive, const char *value)
+const wsgi_handler_script *wsgi_find_handler_script(request_rec *r)
 {
-    size_t length = strlen(value);
+    wsgi_dir_config *dir = ap_get_module_config(r->per_dir_config, &wsgi_module);
 
-    if (strncmp(value, "%{", 2) != 0)
+    if (!r->handler || !dir->handler_scripts)
         return NULL;
-    if (!strcmp(value, "%{GLOBAL}") || !strcmp(value, "%{SERVER}") ||
-        !strcmp(value, "%{HOST}") || !strcmp(value, "%{RESOURCE}"))
-        return NULL;
-    if (strncmp(value, "%{ENV:", 6) == 0 && length > 7 && value[length - 1] == '}')
-        return NULL;
-    return apr_psprintf(p, "%s: '%s' is not a known form: use a name, %%{GLOBAL}, %%{SERVER}, "
-                        "%%{HOST}, %%{RESOURCE} or %%{ENV:variable}", directive, value);
-}
-
-static const char *set_process_group(cmd_parms *cmd, void *mconfig, const char *value)
-{
-    wsgi_dir_config *config = mconfig;
-    const char *error = check_group_value(cmd->pool, "WSGIProcessGroup", value);
-    if (error)
-        return error;
-    config->process_group = value;
-    return NULL;
-}
-
-static const char *set_application_group(cmd_parms *cmd, void *mconfig, const char *value)
-{
-    wsgi_dir_config *config = mconfig;
-    const char *error = check_group_value(cmd->pool, "WSGIApplicationGroup", value);
-    if (error)
-        return error;
-    config->application_group = value;
-    return NULL;
-}
-
-static const char *set_callable_object(cmd_parms *cmd, void *mconfig, const char *value)
-{
-    ((wsgi_dir_config *)mconfig)->callable_object = value;
-    return NULL;
-}
-
-static const char *set_pass_authorization(cmd_parms *cmd, void *mconfig, int on)
-{
-    ((wsgi_dir_config *)mconfig)->pass_authorization = on;
-    return NULL;
-}
-
-static const char *set_chunked_request(cmd_parms *cmd, void *mconfig, int on)
-{
-    ((wsgi_dir_config *)mconfig)->chunked_request = on;
-    return NULL;
-}
-
-/* WSGISocketPrefix, WSGIPythonHome, WSGIPythonPath: main server only. */
-static const char *set_global_value(cmd_parms *cmd, void *mconfig, const char *value)
-{
-    const char *error = ap_check_cmd_context(cmd, GLOBAL_ONLY);
-    const char *which = cmd->cmd->name;
-
-    if (error)
-        return error;
-    if (!strcasecmp(which, "WSGISocketPrefix")) {
-        if (!*value)
-            return "WSGISocketPrefix needs a path";
-        current_global->socket_prefix = ap_server_root_relative(cmd->pool, value);
-        if (!current_global->socket_prefix)
-            return apr_psprintf(cmd->pool, "WSGISocketPrefix: invalid path '%s'", value);
-        if ((error = wsgi_untrusted_socket_directory(cmd->temp_pool,
-                                                     current_global->socket_prefix)))
-            return apr_psprintf(cmd->pool, "WSGISocketPrefix %s: %s", value, error);
-    }
-    else if (!strcasecmp(which, "WSGIPythonHome"))
-        current_global->python_home = value;
-    else
-        current_global->python_path = value;
-    return NULL;
-}
-
-const char *wsgi_untrusted_socket_directory(apr_pool_t *p, const char *prefix)
-{
-    char *directory = apr_pstrdup(p, prefix);
-    char *slash = strrchr(directory, '/');
-    char resolved[PATH_MAX];
-    char *path;
-    int innermost = 1;
-
-    if (slash == NULL)
-        return apr_psprintf(p, "socket prefix %s is not an absolute path", prefix);
-    if (slash == directory)
-        slash[1] = '\0';
-    else
-        *slash = '\0';
-    if (realpath(directory, resolved) == NULL)
-        return apr_psprintf(p, "the directory %s of socket prefix %s cannot be used: %s",
-                            directory, prefix, strerror(errno));
-    path = resolved;
-    for (;;) {
-        struct stat info;
-        int others_write;
-
-        if (stat(path, &info) != 0)
-            return apr_psprintf(p, "cannot check %s (above socket prefix %s): %s", path, prefix,
-                                strerror(errno));
-        if (!S_ISDIR(info.st_mode))
-            return apr_psprintf(p, "%s (for socket prefix %s) is not a directory", path, prefix);
-        if (info.st_uid != 0 && info.st_uid != geteuid())
-            return apr_psprintf(p, "%s (for socket prefix %s) belongs to uid %lu, not to root: "
-                                "the daemon sockets need a directory only root can change",
-                                path, prefix, (unsigned long)info.st_uid);
-        others_write = (info.st_mode & (S_IWGRP | S_IWOTH)) != 0;
-        if (others_write && (innermost || !(info.st_mode & S_ISVTX)))
-            return apr_psprintf(p, "%s (for socket prefix %s) is writable by %s (mode %04o): the "
-                                "daemon sockets need a directory only root can write", path,
-                                prefix, (info.st_mode & S_IWOTH) ? "all users" : "its group",
-                                (unsigned int)(info.st_mode & 07777));
-        if (strcmp(path, "/") == 0)
-            return NULL;
-        slash = strrchr(path, '/');
-        if (slash == path)
-            slash[1] = '\0';
-        else
-            *slash = '\0';
-        innermost = 0;
-    }
-}
-
-/* The script to load at worker start when an alias names both groups (mod_wsgi preloads it). */
-static void add_preload(apr_pool_t *p, const wsgi_script_alias *alias)
-{
-    wsgi_daemon_group *group;
-    const char *application_group = alias->application_group;
-    const char *preload;
-    int i;
-
-    if (alias->regex || !alias->process_group || !application_group || alias->target_is_dir)
-        return;
-    if (strstr(alias->process_group, "%{"))
-        return;
-    if (!strcmp(application_group, WSGI_GLOBAL_GROUP))
-        application_group = "";
-    else if (strstr(application_group, "%{"))
-        return;
-    group = wsgi_find_daemon_group(alias->process_group);
-    if (!group)
-        return;
-    preload = apr_psprintf(p, "%s|%s|%s", alias->target, application_group,
-                           alias->callable_object ? alias->callable_object : "application");
-    for (i = 0; i < group->preloads->nelts; i++) {
-        if (!strcmp(((const char **)group->preloads->elts)[i], preload))
-            return;
-    }
-    *(const char **)apr_array_push(group->preloads) = preload;
-}
-
-/* A group defined in a virtual host serves only virtual hosts of the same ServerName. */
-static int group_usable_from(const wsgi_daemon_group *group, const server_rec *s)
-{
-    const char *own = group->server->server_hostname;
-
-    if (!group->server->is_virtual || group->server == s)
-        return 1;
-    return own && s->server_hostname && !strcasecmp(own, s->server_hostname);
-}
-
-static const char *script_alias_directive(cmd_parms *cmd, void *mconfig, const char *args)
-{
-    wsgi_server_config *sconfig = ap_get_module_config(cmd->server->module_config, &wsgi_module);
-    const char *directive = cmd->cmd->name;
-    const char *error = ap_check_cmd_context(cmd, NOT_IN_DIR_CONTEXT);
-    wsgi_script_alias alias;
-    wsgi_daemon_group *group;
-    apr_finfo_t finfo;
-
-    if (error)
-        return error;
-    memset(&alias, 0, sizeof(alias));
-    alias.pass_authorization = -1;
-    alias.location = ap_getword_conf(cmd->pool, &args);
-    alias.target = ap_getword_conf(cmd->pool, &args);
-    if (!*alias.location || !*alias.target)
-        return apr_psprintf(cmd->pool, "%s needs a URL %s and a script path", directive,
-                            cmd->info ? "pattern" : "prefix");
-
-    while (*args) {
-        const char *name, *value;
-        if ((error = wsgi_parse_option(cmd->pool, &args, &name, &value)))
-            return apr_psprintf(cmd->pool, "%s: invalid option: %s", directive, error);
-        if (!strcmp(name, "process-group")) {
-            if ((error = check_group_value(cmd->pool, directive, value)))
-                return error;
-            group = strstr(value, "%{") ? NULL : wsgi_find_daemon_group(value);
-            if (!strstr(value, "%{") && !group)
-                return apr_psprintf(cmd->pool, "%s: process group '%s' is not defined: a "
-                                    "WSGIDaemonProcess %s line must come first",
-                                    directive, value, value);
-            if (group && cmd->server->server_hostname && !group_usable_from(group, cmd->server))
-                return apr_psprintf(cmd->pool, "%s: process group '%s' belongs to virtual host "
-                                    "'%s' and cannot be used here", directive, value,
-                                    group->server->server_hostname);
-            alias.process_group = value;
-        }
-        else if (!strcmp(name, "application-group")) {
-            if ((error = check_group_value(cmd->pool, directive, value)))
-                return error;
-            alias.application_group = value;
-        }
-        else if (!strcmp(name, "callable-object")) {
-            if (!*value)
-                return apr_psprintf(cmd->pool, "%s: callable-object needs a name", directive);
-            alias.callable_object = value;
-        }
-        else if (!strcmp(name, "pass-authorization")) {
-            if (!strcasecmp(value, "On"))
-                alias.pass_authorization = 1;
-            else if (!strcasecmp(value, "Off"))
-                alias.pass_authorization = 0;
-            else
-                return apr_psprintf(cmd->pool, "%s: bad value '%s' for option "
-                                    "'pass-authorization': it must be On or Off", directive, value);
-        }
-        else {
-            return apr_psprintf(cmd->pool, "%s: unknown option '%s'", directive, name);
-        }
-    }
-
-    if (cmd->info) {
-        alias.regex = ap_pregcomp(cmd->pool, alias.location, AP_REG_EXTENDED);
-        if (!alias.regex)
-            return apr_psprintf(cmd->pool, "%s: '%s' is not a valid regular expression",
-                                directive, alias.location);
-    }
-    else if (apr_stat(&finfo, alias.target, APR_FINFO_TYPE, cmd->temp_pool) == APR_SUCCESS) {
-        alias.target_is_file = finfo.filetype == APR_REG;
-        alias.target_is_dir = finfo.filetype == APR_DIR;
-    }
-
-    *(wsgi_script_alias *)apr_array_push(sconfig->aliases) = alias;
-    add_preload(cmd->pool, &alias);
-    return NULL;
-}
-
-const command_rec wsgi_config_commands[] = {
-    AP_INIT_RAW_ARGS("WSGIDaemonProcess", wsgi_daemon_process_directive, NULL, RSRC_CONF,
-                     "Define a daemon process group: NAME [option=value ...]"),
-    AP_INIT_RAW_ARGS("WSGIScriptAlias", script_alias_directive, NULL, RSRC_CONF,
-                     "Map a URL prefix to a WSGI script file or directory [option=value ...]"),
-    AP_INIT_RAW_ARGS("WSGIScriptAliasMatch", script_alias_directive, "match", RSRC_CONF,
-                     "Map a URL regex to a WSGI script path with $N [option=value ...]"),
-    AP_INIT_TAKE1("WSGIProcessGroup", set_process_group, NULL, ACCESS_CONF | RSRC_CONF,
-                  "Daemon process group that runs the application"),
-    AP_INIT_TAKE1("WSGIApplicationGroup", set_application_group, NULL, ACCESS_CONF | RSRC_CONF,
-                  "Python interpreter (application group) within the daemon process"),
-    AP_INIT_TAKE1("WSGICallableObject", set_callable_object, NULL, OR_FILEINFO,
-                  "Name of the WSGI callable in the script (default: application)"),
-    AP_INIT_FLAG("WSGIPassAuthorization", set_pass_authorization, NULL, OR_FILEINFO,
-                 "Pass the Authorization header to the application as HTTP_AUTHORIZATION"),
-    AP_INIT_FLAG("WSGIChunkedRequest", set_chunked_request, NULL, OR_FILEINFO,
-                 "Accept request bodies sent with Transfer-Encoding: chunked"),
-    AP_INIT_TAKE1("WSGISocketPrefix", set_global_value, NULL, RSRC_CONF,
-                  "Path prefix of the daemon sockets (relative to ServerRoot)"),
-    AP_INIT_TAKE1("WSGIPythonHome", set_global_value, NULL, RSRC_CONF,
-                  "Python prefix or virtual environment for all daemon processes"),
-    AP_INIT_TAKE1("WSGIPythonPath", set_global_value, NULL, RSRC_CONF,
-                  "Colon-separated directories added to sys.path in all daemon processes"),
-    {NULL}
-};
-
-/* ---- translate_name ---- */
-
-/* Length of uri matched by prefix, 0 if none. A '/' in the prefix matches a run of slashes in
- * the URL, and the match must end at a path segment boundary. */
-static apr_size_t prefix_match_length(const char *uri, const char *prefix)
-{
-    const char *u = uri, *a = prefix;
-
-    while (*a) {
-        if (*a == '/') {
-            if (*u != '/')
-                return 0;
-            while (*a == '/')
-                a++;
-            while (*u == '/')
-                u++;
-        }
-        else if (*u++ != *a++) {
-            return 0;
-        }
-    }
-    if (a[-1] != '/' && *u != '\0' && *u != '/')
-        return 0;
-    return (apr_size_t)(u - uri);
-}
-
-/* Splits target + rest of the URL into the script file and the path info. */
-static void set_script_path(request_rec *r, const wsgi_script_alias *alias, const char *target,
-                            const char *rest)
-{
-    if (alias->target_is_file) {
-        r->filename = apr_pstrdup(r->pool, target);
-        r->path_info = apr_pstrdup(r->pool, rest);
-    }
-    else if (alias->target_is_dir && *rest) {
-        /* The script is the first segment under the directory; the rest is path info. */
-        const char *segment = rest;
-        const char *end;
-        while (*segment == '/')
-            segment++;
-        end = strchr(segment, '/');
-        r->filename = apr_pstrcat(r->pool, target, target[strlen(target) - 1] == '/' ? "" : "/",
-                                  end ? apr_pstrmemdup(r->pool, segment, end - segment) : segment,
-                                  NULL);
-        r->path_info = apr_pstrdup(r->pool, end ? end : "");
-    }
-    else {
-        /* Unknown at config time (or missing): Apache's directory walk splits it. */
-        r->filename = apr_pstrcat(r->pool, target, rest, NULL);
-    }
-}
-
-const wsgi_script_alias *wsgi_request_alias(request_rec *r)
-{
-    return ap_get_module_config(r->request_config, &wsgi_module);
-}
-
-int wsgi_translate_name(request_rec *r)
-{
-    wsgi_server_config *sconfig = ap_get_module_config(r->server->module_config, &wsgi_module);
-    wsgi_script_alias *aliases = (wsgi_script_alias *)sconfig->aliases->elts;
-    int i;
-
-    if (r->uri[0] != '/')
-        return DECLINED;
-    for (i = 0; i < sconfig->aliases->nelts; i++) {
-        wsgi_script_alias *alias = &aliases[i];
-        const char *target = alias->target;
-        apr_size_t matched;
-
-        if (alias->regex) {
-            ap_regmatch_t groups[AP_MAX_REG_MATCH];
-            if (ap_regexec(alias->regex, r->uri, AP_MAX_REG_MATCH, groups, 0) != 0)
-                continue;
-            matched = (apr_size_t)groups[0].rm_eo;
-            target = ap_pregsub(r->pool, alias->target, r->uri, AP_MAX_REG_MATCH, groups);
-            if (!target)
-                return HTTP_INTERNAL_SERVER_ERROR;
-        }
-        else {
-            matched = prefix_match_length(r->uri, alias->location);
-            if (matched == 0)
-                continue;
-        }
-        /* Keep the slashes that end the match in the path info ("/" + "/x" -> PATH_INFO "/x"). */
-        while (matched > 0 && r->uri[matched - 1] == '/')
-            matched--;
-        set_script_path(r, alias, target, r->uri + matched);
-        r->handler = "wsgi-script";
-        apr_table_setn(r->notes, "alias-forced-type", r->handler);
-        ap_set_module_config(r->request_config, &wsgi_module, alias);
-        return OK;
-    }
-    return DECLINED;
+    return apr_hash_get(dir->handler_scripts, r->handler, APR_HASH_KEY_STRING);
 }
 
 /* ---- the per-request view ---- */
@@ -520,21 +219,49 @@ static const char *expand(request_rec *r, const char *value, int *unset)
     return value;
 }
 
+/* Whether WSGIRestrictProcess (if any applies) lets this directory use the group. */
+static int process_group_allowed(const wsgi_dir_config *dir, const char *name)
+{
+    int i;
+
+    if (!dir->restrict_process)
+        return 1;
+    for (i = 0; i < dir->restrict_process->nelts; i++) {
+        if (!strcmp(((const char **)dir->restrict_process->elts)[i], name))
+            return 1;
+    }
+    return 0;
+}
+
 wsgi_request_config *wsgi_get_request_config(request_rec *r, const char **error)
 {
     wsgi_dir_config *dir = ap_get_module_config(r->per_dir_config, &wsgi_module);
     const wsgi_script_alias *alias = wsgi_request_alias(r);
+    const wsgi_handler_script *handler = alias ? NULL : wsgi_find_handler_script(r);
     wsgi_request_config *config = apr_pcalloc(r->pool, sizeof(*config));
     const char *process_group, *application_group, *callable;
     int unset;
 
-    process_group = alias && alias->process_group ? alias->process_group : dir->process_group;
+    process_group = alias && alias->process_group ? alias->process_group
+                    : handler && handler->process_group ? handler->process_group
+                    : dir->process_group;
     application_group = alias && alias->application_group ? alias->application_group
-                                                          : dir->application_group;
+                        : handler && handler->application_group ? handler->application_group
+                        : dir->application_group;
     callable = alias && alias->callable_object ? alias->callable_object : dir->callable_object;
     config->pass_authorization = alias && alias->pass_authorization >= 0
-        ? alias->pass_authorization : (dir->pass_authorization > 0);
+        ? alias->pass_authorization
+        : handler && handler->pass_authorization >= 0 ? handler->pass_authorization
+        : (dir->pass_authorization > 0);
     config->chunked_request = dir->chunked_request > 0;
+    config->script_reloading = dir->script_reloading != 0;
+    config->error_override = dir->error_override > 0;
+    config->map_head_to_get = dir->map_head_to_get >= 0 ? dir->map_head_to_get : WSGI_MAP_HEAD_AUTO;
+    config->ignore_activity = dir->ignore_activity > 0;
+    config->enable_sendfile = dir->enable_sendfile > 0;
+    config->trusted_proxy_headers = dir->trusted_proxy_headers;
+    config->trusted_proxies = dir->trusted_proxies;
+    config->handler_script = handler ? handler->path : NULL;
 
     if (!process_group) {
         *error = "no WSGIProcessGroup applies to this request: this module runs WSGI "
@@ -555,7 +282,7 @@ wsgi_request_config *wsgi_get_request_config(request_rec *r, const char **error)
                               config->process_group);
         return NULL;
     }
-    if (!group_usable_from(config->group, r->server)) {
+    if (!wsgi_group_usable_from(config->group, r->server)) {
         *error = apr_psprintf(r->pool, "process group '%s' is defined in virtual host '%s' and "
                               "cannot be used from '%s'", config->process_group,
                               config->group->server->server_hostname,
@@ -563,10 +290,18 @@ wsgi_request_config *wsgi_get_request_config(request_rec *r, const char **error)
         config->group = NULL;
         return NULL;
     }
+    if (!process_group_allowed(dir, config->process_group)) {
+        *error = apr_psprintf(r->pool, "daemon process called '%s' cannot be accessed by this "
+                              "WSGI application: WSGIRestrictProcess does not list it",
+                              config->process_group);
+        config->group = NULL;
+        return NULL;
+    }
     config->application_group = expand(r, application_group ? application_group : "%{RESOURCE}",
                                        &unset);
-    config->callable_object = "application";
-    if (callable) {
+    /* A handler script is called through its handle_request(), whatever WSGICallableObject. */
+    config->callable_object = handler ? "handle_request" : "application";
+    if (callable && !handler) {
         const char *expanded = expand(r, callable, &unset);
         if (!unset)
             config->callable_object = expanded;

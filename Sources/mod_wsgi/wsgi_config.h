@@ -1,12 +1,16 @@
 /* The module's configuration as the request path sees it.
  *
- * wsgi_config.c owns parsing (directives, WSGIDaemonProcess options, defaults) and fills these
- * structures; wsgi_handler.c only reads them. Nothing here knows about the wire or Python. */
+ * The directives fill these structures: wsgi_directives.c (the table of all of mod_wsgi's
+ * directives and the simple ones), wsgi_script_alias.c (WSGIScriptAlias and its translate_name
+ * hook), wsgi_daemon_process.c (WSGIDaemonProcess). wsgi_config.c merges them and makes the
+ * per-request view; the handler only reads them. Nothing here knows about the wire or Python. */
 #ifndef WSGI_CONFIG_H
 #define WSGI_CONFIG_H
 
 #include "httpd.h"
 #include "http_config.h"
+#include "apr_hash.h"
+#include "apr_network_io.h"
 #include "apr_tables.h"
 
 #include "wsgi_wire.h"
@@ -52,6 +56,25 @@ typedef struct wsgi_script_alias {
     int target_is_dir;           /* target was a directory at config time (prefix aliases) */
 } wsgi_script_alias;
 
+/* One WSGIHandlerScript: requests whose handler is `name` run the handle_request() of `path`. */
+typedef struct wsgi_handler_script {
+    const char *name;
+    const char *path;
+    const char *process_group;     /* NULL = the request's WSGIProcessGroup */
+    const char *application_group; /* NULL = the request's WSGIApplicationGroup */
+    int pass_authorization;        /* -1 = inherit */
+} wsgi_handler_script;
+
+/* WSGIMapHEADToGET values. */
+#define WSGI_MAP_HEAD_OFF  0
+#define WSGI_MAP_HEAD_ON   1
+#define WSGI_MAP_HEAD_AUTO 2
+
+/* Per-server: the WSGIScriptAlias entries, in order (a vhost's own come first after merging). */
+typedef struct wsgi_server_config {
+    apr_array_header_t *aliases; /* of wsgi_script_alias */
+} wsgi_server_config;
+
 /* Per-directory (and per-server defaults) settings; -1 / NULL = not set here, inherit. */
 typedef struct wsgi_dir_config {
     const char *process_group;
@@ -59,6 +82,15 @@ typedef struct wsgi_dir_config {
     const char *callable_object;
     int pass_authorization;
     int chunked_request;
+    int script_reloading;        /* default On */
+    int error_override;          /* default Off */
+    int map_head_to_get;         /* WSGI_MAP_HEAD_*, default Auto */
+    int ignore_activity;         /* default Off */
+    int enable_sendfile;         /* default Off */
+    apr_array_header_t *trusted_proxy_headers; /* of const char *: CGI names (HTTP_X_...) */
+    apr_array_header_t *trusted_proxies;       /* of apr_ipsubnet_t * */
+    apr_array_header_t *restrict_process;      /* of const char *: the groups allowed here */
+    apr_hash_t *handler_scripts;               /* handler name -> wsgi_handler_script * */
 } wsgi_dir_config;
 
 /* What the handler needs for one request, after aliases, directories and defaults are merged
@@ -67,16 +99,28 @@ typedef struct wsgi_request_config {
     const char *process_group;   /* never empty: embedded mode does not exist here */
     const char *application_group; /* "" = main interpreter */
     const char *callable_object;
+    const char *handler_script;  /* the WSGIHandlerScript run instead of r->filename, or NULL */
     int pass_authorization;
     int chunked_request;
+    int script_reloading;
+    int error_override;
+    int map_head_to_get;
+    int ignore_activity;
+    int enable_sendfile;
+    const apr_array_header_t *trusted_proxy_headers; /* NULL when none */
+    const apr_array_header_t *trusted_proxies;       /* NULL = every peer is trusted */
     wsgi_daemon_group *group;    /* the group named by process_group, NULL if none */
 } wsgi_request_config;
 
 extern module AP_MODULE_DECLARE_DATA wsgi_module;
 
 /* The merged configuration for r (allocated from r->pool). NULL with *error set when the
- * request names a process group that does not exist (the handler answers 500 and logs it). */
+ * request names a process group that does not exist or that WSGIRestrictProcess does not
+ * allow here (the handler answers 500 and logs it). */
 wsgi_request_config *wsgi_get_request_config(request_rec *r, const char **error);
+
+/* The WSGIHandlerScript registered for r's handler in r's directory, or NULL. */
+const wsgi_handler_script *wsgi_find_handler_script(request_rec *r);
 
 /* The WSGIScriptAlias or WSGIScriptAliasMatch that mapped r (set only by our translate_name
  * hook), or NULL when the request reached the handler some other way. */
@@ -91,7 +135,28 @@ const char *wsgi_untrusted_socket_directory(apr_pool_t *p, const char *prefix);
 /* The group called name, or NULL. */
 wsgi_daemon_group *wsgi_find_daemon_group(const char *name);
 
-/* ---- Added by the config/supervisor part: what mod_wsgi.c and wsgi_supervisor.c need. ---- */
+/* Whether a group defined in one (virtual) server may be used from server s: a group defined
+ * in a virtual host serves only virtual hosts of the same ServerName. */
+int wsgi_group_usable_from(const wsgi_daemon_group *group, const server_rec *s);
+
+/* NULL when value is a valid WSGIProcessGroup / WSGIApplicationGroup value (a name or one of
+ * the %{...} forms), else why not. */
+const char *wsgi_check_group_value(apr_pool_t *p, const char *directive, const char *value);
+
+/* Server-wide settings that every daemon process gets (the supervisor config's global keys):
+ * -1 / NULL = not set, the daemon's default applies. */
+typedef struct wsgi_python_settings {
+    int optimize;                /* WSGIPythonOptimize 0..2 */
+    int dont_write_bytecode;     /* WSGIDontWriteBytecode */
+    const char *hash_seed;       /* WSGIPythonHashSeed: "random" or 0..4294967295 */
+    apr_array_header_t *warnings;/* WSGIPythonWarnings, of const char * */
+    const char *eggs;            /* WSGIPythonEggs */
+    const char *switch_interval; /* WSGISwitchInterval, seconds */
+    int destroy_interpreter;     /* WSGIDestroyInterpreter, default On */
+    int restrict_stdin;          /* WSGIRestrictStdin, default Off */
+    int restrict_stdout;         /* WSGIRestrictStdout, default Off */
+    int restrict_signal;         /* WSGIRestrictSignal, default On */
+} wsgi_python_settings;
 
 /* Server-wide settings for one configuration generation (reset at every pre_config). */
 typedef struct wsgi_global_config {
@@ -99,6 +164,9 @@ typedef struct wsgi_global_config {
     const char *socket_prefix;   /* WSGISocketPrefix, absolute; NULL = runtime dir + "/wsgi" */
     const char *python_home;     /* WSGIPythonHome, NULL if not set */
     const char *python_path;     /* WSGIPythonPath, NULL if not set */
+    wsgi_python_settings python; /* the other process-wide Python settings */
+    apr_array_header_t *no_effect; /* of const char *: settings accepted that change nothing
+                                    * here, logged once at start-up */
     uid_t apache_uid;            /* Apache's User (who owns the sockets), set at post_config */
     gid_t apache_gid;            /* Apache's Group, set at post_config */
 } wsgi_global_config;
@@ -122,11 +190,16 @@ void *wsgi_merge_server_config(apr_pool_t *p, void *base, void *add);
 int wsgi_config_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp);
 int wsgi_translate_name(request_rec *r);
 
-/* WSGIDaemonProcess (wsgi_daemon_process.c). */
+/* The directives that take apart arguments of their own. */
 const char *wsgi_daemon_process_directive(cmd_parms *cmd, void *mconfig, const char *args);
+const char *wsgi_script_alias_directive(cmd_parms *cmd, void *mconfig, const char *args);
 
 /* One "name=value" option from *line (value may be quoted); advances *line. NULL or an error. */
 const char *wsgi_parse_option(apr_pool_t *p, const char **line, const char **name,
                               const char **value);
+
+/* Adds "SCRIPT|APPLICATION-GROUP|CALLABLE" to group's scripts to load at worker start, once. */
+void wsgi_add_preload(apr_pool_t *p, wsgi_daemon_group *group, const char *script,
+                      const char *application_group, const char *callable);
 
 #endif

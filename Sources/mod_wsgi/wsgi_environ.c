@@ -6,9 +6,11 @@
 #include "httpd.h"
 #include "apr_lib.h"
 #include "apr_strings.h"
+#include "util_filter.h"
 #include "util_script.h"
 
 #include "wsgi_environ.h"
+#include "wsgi_proxy_headers.h"
 
 static int is_valid_header_name(const char *name)
 {
@@ -159,12 +161,26 @@ static void copy_common_vars(request_rec *r, apr_table_t *environ)
     }
 }
 
-static void add_cgi_vars(request_rec *r, apr_table_t *environ)
+/* WSGIMapHEADToGET: On gives the application GET for every HEAD; Auto only when an output
+ * filter before the protocol ones (mod_deflate, ...) needs the body a GET would produce. */
+static const char *request_method(request_rec *r, const wsgi_request_config *config)
+{
+    int is_head = r->method_number == M_GET && r->header_only;
+
+    if (is_head && config->map_head_to_get == WSGI_MAP_HEAD_ON)
+        return "GET";
+    if (is_head && config->map_head_to_get == WSGI_MAP_HEAD_AUTO && r->output_filters
+        && r->output_filters->frec && r->output_filters->frec->ftype < AP_FTYPE_PROTOCOL)
+        return "GET";
+    return r->method;
+}
+
+static void add_cgi_vars(request_rec *r, const wsgi_request_config *config, apr_table_t *environ)
 {
     const char *script_name, *path_info;
 
     wsgi_script_name_and_path_info(r, &script_name, &path_info);
-    apr_table_setn(environ, "REQUEST_METHOD", r->method);
+    apr_table_setn(environ, "REQUEST_METHOD", request_method(r, config));
     apr_table_setn(environ, "SERVER_PROTOCOL", r->protocol);
     apr_table_setn(environ, "QUERY_STRING", r->args ? r->args : "");
     apr_table_setn(environ, "REQUEST_URI", original_uri(r));
@@ -206,8 +222,9 @@ static void add_mod_wsgi_vars(request_rec *r, const wsgi_request_config *config,
     apr_table_setn(environ, "mod_wsgi.callable_object",
                    config->callable_object ? config->callable_object : "application");
     apr_table_setn(environ, "mod_wsgi.request_handler", r->handler);
-    apr_table_setn(environ, "mod_wsgi.handler_script", "");
-    apr_table_setn(environ, "mod_wsgi.script_reloading", "1");
+    apr_table_setn(environ, "mod_wsgi.handler_script",
+                   config->handler_script ? config->handler_script : "");
+    apr_table_setn(environ, "mod_wsgi.script_reloading", config->script_reloading ? "1" : "0");
     apr_table_setn(environ, "mod_wsgi.listener_host",
                    local && local->hostname ? local->hostname : "");
     apr_table_setn(environ, "mod_wsgi.listener_port",
@@ -215,8 +232,8 @@ static void add_mod_wsgi_vars(request_rec *r, const wsgi_request_config *config,
     apr_table_setn(environ, "mod_wsgi.server_pid", apr_psprintf(r->pool, "%d", (int)getpid()));
     apr_table_setn(environ, "mod_wsgi.request_id", r->log_id ? r->log_id : "");
     apr_table_setn(environ, "mod_wsgi.connection_id", c->log_id ? c->log_id : "");
-    apr_table_setn(environ, "mod_wsgi.enable_sendfile", "0");
-    apr_table_setn(environ, "mod_wsgi.ignore_activity", "0");
+    apr_table_setn(environ, "mod_wsgi.enable_sendfile", config->enable_sendfile ? "1" : "0");
+    apr_table_setn(environ, "mod_wsgi.ignore_activity", config->ignore_activity ? "1" : "0");
     apr_table_setn(environ, "mod_wsgi.x-request_start_us",
                    apr_psprintf(r->pool, "%" APR_TIME_T_FMT, r->request_time));
     apr_table_setn(environ, "mod_wsgi.x-queue_timeout",
@@ -231,8 +248,11 @@ apr_table_t *wsgi_build_environ(request_rec *r, const wsgi_request_config *confi
     remove_invalid_headers(r);
     ap_add_common_vars(r);
     copy_common_vars(r, environ);
-    add_cgi_vars(r, environ);
+    add_cgi_vars(r, config, environ);
     add_security_vars(r, config, environ);
     add_mod_wsgi_vars(r, config, environ);
+    /* Last: a trusted proxy's word replaces what Apache saw of the connection. */
+    wsgi_apply_trusted_proxy_headers(r->pool, environ, config->trusted_proxy_headers,
+                                     config->trusted_proxies);
     return environ;
 }

@@ -349,14 +349,18 @@ int wsgi_handler(request_rec *r)
     apr_table_t *environ;
     int status, has_body;
 
-    if (!is_wsgi_handler(r->handler)) {
-        return DECLINED;
-    }
-    if ((status = check_exec_allowed(r)) != OK) {
-        return status;
-    }
-    if ((status = check_script_file(r)) != OK) {
-        return status;
+    /* A WSGIHandlerScript is the server's own choice of script for that handler: neither
+     * Options ExecCGI nor r->filename (a resource the script serves) matter then. */
+    if (wsgi_find_handler_script(r) == NULL) {
+        if (!is_wsgi_handler(r->handler)) {
+            return DECLINED;
+        }
+        if ((status = check_exec_allowed(r)) != OK) {
+            return status;
+        }
+        if ((status = check_script_file(r)) != OK) {
+            return status;
+        }
     }
     config = wsgi_get_request_config(r, &error);
     if (config == NULL || config->group == NULL) {

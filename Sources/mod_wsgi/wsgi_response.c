@@ -279,6 +279,13 @@ int wsgi_relay_response(wsgi_exchange *ex)
         wsgi_log_failure(ex, 0, "invalid response headers from daemon process: %s", problem);
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    if (ex->config->error_override && ap_is_HTTP_ERROR(head.status)) {
+        /* WSGIErrorOverride: Apache answers with its own error page (ErrorDocument). */
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, ex->r, "mod_wsgi (pid=%d): status %d from "
+                      "process group '%s' replaced by Apache's error response (WSGIErrorOverride)",
+                      (int)getpid(), head.status, ex->group->name);
+        return head.status;
+    }
     apply_head(ex->r, &head);
     return relay_body(ex);
 }

@@ -20,9 +20,12 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -66,6 +69,56 @@ typedef struct wsgi_supervisor {
 /* The supervisor of the configuration being served, for the monitor hook (NULL when none). */
 static wsgi_supervisor *current_supervisor;
 
+/* ---- the socket directory ---- */
+
+const char *wsgi_untrusted_socket_directory(apr_pool_t *p, const char *prefix)
+{
+    char *directory = apr_pstrdup(p, prefix);
+    char *slash = strrchr(directory, '/');
+    char resolved[PATH_MAX];
+    char *path;
+    int innermost = 1;
+
+    if (slash == NULL)
+        return apr_psprintf(p, "socket prefix %s is not an absolute path", prefix);
+    if (slash == directory)
+        slash[1] = '\0';
+    else
+        *slash = '\0';
+    if (realpath(directory, resolved) == NULL)
+        return apr_psprintf(p, "the directory %s of socket prefix %s cannot be used: %s",
+                            directory, prefix, strerror(errno));
+    path = resolved;
+    for (;;) {
+        struct stat info;
+        int others_write;
+
+        if (stat(path, &info) != 0)
+            return apr_psprintf(p, "cannot check %s (above socket prefix %s): %s", path, prefix,
+                                strerror(errno));
+        if (!S_ISDIR(info.st_mode))
+            return apr_psprintf(p, "%s (for socket prefix %s) is not a directory", path, prefix);
+        if (info.st_uid != 0 && info.st_uid != geteuid())
+            return apr_psprintf(p, "%s (for socket prefix %s) belongs to uid %lu, not to root: "
+                                "the daemon sockets need a directory only root can change",
+                                path, prefix, (unsigned long)info.st_uid);
+        others_write = (info.st_mode & (S_IWGRP | S_IWOTH)) != 0;
+        if (others_write && (innermost || !(info.st_mode & S_ISVTX)))
+            return apr_psprintf(p, "%s (for socket prefix %s) is writable by %s (mode %04o): the "
+                                "daemon sockets need a directory only root can write", path,
+                                prefix, (info.st_mode & S_IWOTH) ? "all users" : "its group",
+                                (unsigned int)(info.st_mode & 07777));
+        if (strcmp(path, "/") == 0)
+            return NULL;
+        slash = strrchr(path, '/');
+        if (slash == path)
+            slash[1] = '\0';
+        else
+            *slash = '\0';
+        innermost = 0;
+    }
+}
+
 /* ---- the config ---- */
 
 static const char *log_level_name(int level)
@@ -100,6 +153,40 @@ static const char *hex_secret(apr_pool_t *p, const unsigned char secret[WSGI_SEC
     return out;
 }
 
+/* Appends one line to the config text being built in `lines`. */
+#define LINE(...) (*(const char **)apr_array_push(lines) = apr_psprintf(p, __VA_ARGS__))
+
+/* The process-wide Python settings, each only when set (the daemon's defaults are mod_wsgi's). */
+static void add_python_settings(apr_pool_t *p, apr_array_header_t *lines,
+                                const wsgi_python_settings *python)
+{
+    const struct {
+        const char *key;
+        int value;
+    } flags[] = {
+        {"python-optimize", python->optimize},
+        {"dont-write-bytecode", python->dont_write_bytecode},
+        {"destroy-interpreter", python->destroy_interpreter},
+        {"restrict-stdin", python->restrict_stdin},
+        {"restrict-stdout", python->restrict_stdout},
+        {"restrict-signal", python->restrict_signal},
+    };
+    int i;
+
+    for (i = 0; i < (int)(sizeof(flags) / sizeof(flags[0])); i++) {
+        if (flags[i].value >= 0)
+            LINE("%s %d", flags[i].key, flags[i].value);
+    }
+    if (python->hash_seed)
+        LINE("python-hash-seed %s", python->hash_seed);
+    if (python->eggs)
+        LINE("python-eggs %s", python->eggs);
+    if (python->switch_interval)
+        LINE("switch-interval %s", python->switch_interval);
+    for (i = 0; i < python->warnings->nelts; i++)
+        LINE("python-warnings %s", ((const char **)python->warnings->elts)[i]);
+}
+
 const char *wsgi_supervisor_config_text(apr_pool_t *p, server_rec *s, pid_t server_pid,
                                         int generation)
 {
@@ -107,7 +194,6 @@ const char *wsgi_supervisor_config_text(apr_pool_t *p, server_rec *s, pid_t serv
     apr_array_header_t *lines = apr_array_make(p, 64, sizeof(const char *));
     int i, j;
 
-#define LINE(...) (*(const char **)apr_array_push(lines) = apr_psprintf(p, __VA_ARGS__))
     LINE("mod_wsgi-supervisor-config 1");
     LINE("server-pid %ld", (long)server_pid);
     LINE("generation %d", generation);
@@ -118,6 +204,7 @@ const char *wsgi_supervisor_config_text(apr_pool_t *p, server_rec *s, pid_t serv
         LINE("python-home %s", global->python_home);
     if (global->python_path)
         LINE("python-path %s", global->python_path);
+    add_python_settings(p, lines, &global->python);
     for (i = 0; i < global->groups->nelts; i++) {
         wsgi_daemon_group *group = ((wsgi_daemon_group **)global->groups->elts)[i];
         wsgi_option *options = (wsgi_option *)group->options->elts;
@@ -132,7 +219,6 @@ const char *wsgi_supervisor_config_text(apr_pool_t *p, server_rec *s, pid_t serv
             LINE("multiprocess 1");
         LINE("end");
     }
-#undef LINE
     *(const char **)apr_array_push(lines) = "";
     return apr_array_pstrcat(p, lines, '\n');
 }
@@ -414,6 +500,16 @@ static void set_socket_paths(apr_pool_t *pconf, server_rec *s, const char *prefi
     }
 }
 
+/* Directives accepted that change nothing here, said once per start-up (README lists them). */
+static void log_settings_without_effect(server_rec *s, const wsgi_global_config *global)
+{
+    int i;
+
+    for (i = 0; i < global->no_effect->nelts; i++)
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, "mod_wsgi: %s",
+                     ((const char **)global->no_effect->elts)[i]);
+}
+
 /* Fresh random secrets for every group of this generation (PROTOCOL.md, "Who may talk to a
  * worker"). Made in the parent, so every Apache child of the generation inherits them. */
 static apr_status_t make_secrets(void)
@@ -442,7 +538,10 @@ int wsgi_supervisor_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t 
     /* At first start-up Apache reads its configuration twice; only the second pass serves. */
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
         return OK;
-    if (!global || global->groups->nelts == 0)
+    if (!global)
+        return OK;
+    log_settings_without_effect(s, global);
+    if (global->groups->nelts == 0)
         return OK;
 
     if ((error = wsgi_daemon_groups_finish(ptemp, s))) {

@@ -305,21 +305,26 @@ def application(environ, start_response):
     assert worker.process.poll() is None
 
 
-def test_threads_zero_runs_the_service_script_and_exits(make_worker):
+def test_threads_zero_runs_the_service_script_and_stays_up_until_stopped(make_worker):
     service = '''
-import sys
+import atexit, sys
 print("service script ran")
+atexit.register(lambda: print("service script finalized"))
 '''
     worker = make_worker({"service.py": service}, {"threads": "0"}, start=False)
     with open(worker.config_path) as f:
-        config = f.read().replace("end\n", "preload %s|%%{GLOBAL}|application\nend\n" % worker.scripts["service.py"])
+        config = f.read().replace("end\n", "preload %s|%%{GLOBAL}|\nend\n" % worker.scripts["service.py"])
     with open(worker.config_path, "w") as f:
         f.write(config)
     worker.start(wait=False)
+    worker.wait_for_log("has run its scripts and serves no requests")
+    time.sleep(1)
+    assert worker.process.poll() is None, "a service process lives until it is stopped"
+    worker.process.terminate()
     assert wait_exit(worker, 10) == 0
     log = worker.log()
-    assert "service script ran" in log
-    assert "finished its scripts; exiting" in log
+    assert log.count("service script ran") == 1
+    assert "service script finalized" in log
 
 
 def test_sighup_is_ignored_and_sigusr1_stops_gracefully(make_worker):
@@ -596,3 +601,21 @@ def test_programs_the_application_runs_do_not_inherit_the_listening_socket(make_
     worker = make_worker({"app.wsgi": SPAWNS})
     fds = get(worker)["body"].decode().split()
     assert "3" not in fds and "4" not in fds, fds
+
+
+def test_requests_under_ignore_activity_do_not_put_off_inactivity_timeout(make_worker):
+    worker = make_worker({"app.wsgi": HELLO}, {"inactivity-timeout": "1"})
+    deadline = time.time() + 6
+    while worker.process.poll() is None and time.time() < deadline:
+        assert get(worker, extra=[("mod_wsgi.ignore_activity", "1")])["status"] == 200
+        time.sleep(0.3)
+    assert worker.process.poll() == 0, "requests under WSGIIgnoreActivity kept the process up"
+    assert "inactivity timeout expired" in worker.log()
+
+
+def test_ordinary_requests_do_put_off_inactivity_timeout(make_worker):
+    worker = make_worker({"app.wsgi": HELLO}, {"inactivity-timeout": "1"})
+    for _ in range(12):
+        assert get(worker)["status"] == 200
+        time.sleep(0.3)
+    assert worker.process.poll() is None
