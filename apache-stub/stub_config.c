@@ -17,6 +17,13 @@ const wsgi_script_alias *wsgi_request_alias(request_rec *r)
     return stub_request_aliased ? &stub_alias : NULL;
 }
 
+/* WSGIDispatchScript is exercised on real Apache (wsgi_hooks.c needs httpd's auth API): here no
+ * dispatch script ever applies. */
+int wsgi_run_dispatch_script(request_rec *r, wsgi_request_config *config)
+{
+    return OK;
+}
+
 /* The WSGIHandlerScript the next requests find; NULL (none) unless a test sets it. */
 const wsgi_handler_script *stub_handler_script;
 

@@ -22,6 +22,7 @@ static long spec_maximum(unsigned int type)
     case 0x81: return 1024 * 1024;   /* RESPONSE_HEAD */
     case 0x82: return 1024 * 1024;   /* RESPONSE_BODY */
     case 0x83: return 1;             /* RESPONSE_END */
+    case 0x84: return 65536;         /* HOOK_RESULT */
     case 0x90: return 0;             /* QUEUE_TIMEOUT */
     case 0x91: return 4096;          /* APP_LOAD_FAILED */
     case 0x92: return 0;             /* SHUTTING_DOWN */

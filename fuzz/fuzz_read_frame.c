@@ -62,6 +62,7 @@ static long spec_maximum(unsigned int type)
     case 0x04: case 0x91: case 0x9F: return 4096;
     case 0x05: return 34;
     case 0x83: return 1;
+    case 0x84: return 65536;
     case 0x03: case 0x90: case 0x92: case 0x93: case 0x94: return 0;
     default: return -1;
     }
@@ -104,6 +105,9 @@ static wsgi_read_result spec_read(const unsigned char *p, apr_size_t left,
     }
     else if (p[0] == WSGI_FRAME_RESPONSE_END && (length != 1 || p[8] > WSGI_END_ABORTED)) {
         *error = WSGI_WIRE_BAD_OUTCOME;
+    }
+    else if (p[0] == WSGI_FRAME_HOOK_RESULT) {
+        *error = (wsgi_wire_error)spec_hook_result(p + WSGI_FRAME_HEADER_SIZE, length);
     }
     return *error == WSGI_WIRE_OK ? WSGI_READ_FRAME : WSGI_READ_INVALID;
 }

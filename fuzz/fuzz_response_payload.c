@@ -16,7 +16,8 @@
 static const unsigned int known_types[] = {
     WSGI_FRAME_REQUEST_HEAD, WSGI_FRAME_REQUEST_BODY, WSGI_FRAME_REQUEST_END,
     WSGI_FRAME_REQUEST_ABORT, WSGI_FRAME_HELLO, WSGI_FRAME_RESPONSE_HEAD,
-    WSGI_FRAME_RESPONSE_BODY, WSGI_FRAME_RESPONSE_END, WSGI_FRAME_QUEUE_TIMEOUT,
+    WSGI_FRAME_RESPONSE_BODY, WSGI_FRAME_RESPONSE_END, WSGI_FRAME_HOOK_RESULT,
+    WSGI_FRAME_QUEUE_TIMEOUT,
     WSGI_FRAME_APP_LOAD_FAILED, WSGI_FRAME_SHUTTING_DOWN, WSGI_FRAME_REQUEST_TIMEOUT,
     WSGI_FRAME_SCRIPT_RELOADED, WSGI_FRAME_ERROR,
 };
@@ -72,6 +73,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case WSGI_FRAME_RESPONSE_END:
         expected = (length == 1 && payload[0] <= WSGI_END_ABORTED) ? WSGI_WIRE_OK
                                                                    : WSGI_WIRE_BAD_OUTCOME;
+        break;
+    case WSGI_FRAME_HOOK_RESULT:
+        expected = (wsgi_wire_error)spec_hook_result(payload, length);
         break;
     case WSGI_FRAME_QUEUE_TIMEOUT:
     case WSGI_FRAME_APP_LOAD_FAILED:

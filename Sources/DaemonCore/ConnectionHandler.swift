@@ -74,7 +74,12 @@ final class ConnectionHandler {
             logger.info("Queue timeout expired for WSGI daemon process '\(settings.groupName)'.")
             return answer(.queueTimeout)
         }
-        let outcome = request.run(head: decoder, payload: payload, times: times)
+        let outcome: RequestOutcome
+        if let hook = HookCall(head: decoder, payload: payload) {
+            outcome = request.runHook(hook, head: decoder, payload: payload, times: times)
+        } else {
+            outcome = request.run(head: decoder, payload: payload, times: times)
+        }
         if case .connectionFailed = outcome { return outcome }
         if !request.bodyComplete { drainBody() }
         return outcome

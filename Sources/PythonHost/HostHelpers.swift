@@ -48,6 +48,59 @@ def load_script(path, name):
     return module
 
 
+def run_hook(module, hook, environ, user, password, realm, host):
+    """Calls a hook function of a WSGIDispatchScript / WSGIAccessScript / WSGIAuthUserScript /
+    WSGIAuthGroupScript as mod_wsgi does, and says what it answered as (outcome, values) for a
+    HOOK_RESULT: 0 None, 1 True, 2 False, 3 strings. What a function may not return raises."""
+    def text(value, what):
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        if not isinstance(value, str):
+            raise TypeError("%s must return a string or None, not %s" % (what, type(value).__name__))
+        return value
+
+    if hook == "dispatch":
+        values = []
+        for name in ("process_group", "application_group", "callable_object"):
+            function = getattr(module, name, None)
+            if function is not None:
+                result = function(environ)
+                if result is not None:
+                    values += [name, text(result, name + "()")]
+        return (3, values) if values else (0, [])
+    function = getattr(module, hook, None)
+    if function is None:
+        raise AttributeError("WSGI script '%s' does not provide '%s'" % (module.__file__, hook))
+    if hook == "allow_access":
+        result = function(environ, host)
+        if result is None:
+            return (0, [])
+        if result is True or result is False:
+            return (1 if result else 2, [])
+        raise TypeError("allow_access() must return True, False or None, not %s" % type(result).__name__)
+    if hook == "check_password":
+        result = function(environ, user, password)
+        if result is None:
+            return (0, [])
+        if result is True or result is False:
+            return (1 if result else 2, [])
+        name = text(result, "check_password()")
+        if not name:
+            raise ValueError("check_password() returned an empty user name")
+        return (3, [name])
+    if hook == "get_realm_hash":
+        result = function(environ, user, realm)
+        if result is None:
+            return (0, [])
+        digest = text(result, "get_realm_hash()")
+        if not digest:
+            raise ValueError("get_realm_hash() returned an empty realm hash")
+        return (3, [digest])
+    if hook == "groups_for_user":
+        return (3, [text(group, "groups_for_user()") for group in function(environ, user)])
+    raise ValueError("unknown hook %r" % hook)
+
+
 class Restricted:
     """What sys.stdin or sys.stdout becomes under WSGIRestrictStdin/WSGIRestrictStdout: any use
     raises OSError naming the stream, so a stray read or print fails loudly."""

@@ -13,6 +13,8 @@ final class InterpreterContext: @unchecked Sendable {
     let state: OpaquePointer
     let scripts: ScriptCache
     let environ: EnvironTemplate
+    /// The host helpers' namespace (HostHelpers.swift) in this interpreter.
+    let helpers: PyObjectPointer
     /// This interpreter's mod_wsgi.RequestTimeout.
     let requestTimeout: PyObjectPointer
     /// Every thread state made for this interpreter (sub-interpreters only), with the PyThread
@@ -27,6 +29,7 @@ final class InterpreterContext: @unchecked Sendable {
         self.name = name
         self.state = state
         self.requestTimeout = requestTimeout
+        self.helpers = helpers
         scripts = ScriptCache(helpers: helpers)
         environ = EnvironTemplate(settings: settings, fileWrapper: fileWrapper)
     }

@@ -40,6 +40,31 @@ enum Py {
         PyUnicode_DecodeLatin1(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count, nil)
     }
 
+    /// A new reference to None.
+    static func none() -> PyObjectPointer {
+        let none = swpy_none()!
+        Py_INCREF(none)
+        return none
+    }
+
+    /// The host helper run_hook's answer, an (int, [str]) tuple, as the outcome and each value's
+    /// UTF-8 bytes; nil when it is not that shape.
+    static func hookAnswer(_ result: PyObjectPointer) -> (UInt8, [[UInt8]])? {
+        guard swpy_is_tuple(result) != 0, swpy_sequence_fast_size(result) == 2,
+              let outcomeObject = swpy_sequence_fast_item(result, 0),
+              let list = swpy_sequence_fast_item(result, 1), swpy_is_list(list) != 0 else { return nil }
+        let outcome = PyLong_AsLong(outcomeObject)
+        guard outcome >= 0 && outcome <= 255 else { PyErr_Clear(); return nil }
+        var values: [[UInt8]] = []
+        for index in 0..<swpy_sequence_fast_size(list) {
+            var length = 0
+            guard let item = swpy_sequence_fast_item(list, index), swpy_is_str(item) != 0,
+                  let utf8 = PyUnicode_AsUTF8AndSize(item, &length) else { PyErr_Clear(); return nil }
+            values.append(Array(UnsafeRawBufferPointer(start: utf8, count: length)))
+        }
+        return (UInt8(outcome), values)
+    }
+
     /// Swift text of a str object (UTF-8; lone surrogates replaced).
     static func text(_ object: PyObjectPointer) -> String {
         var length = 0

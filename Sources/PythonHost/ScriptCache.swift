@@ -60,6 +60,25 @@ final class ScriptCache: @unchecked Sendable {
         }
     }
 
+    /// The module of `script`, loaded if need be (GIL held): new reference, or the failure.
+    func module(script: UnsafeRawBufferPointer) -> Result<PyObjectPointer, ScriptLoadFailure> {
+        if let index = find(script) {
+            Py_INCREF(entries[index].module)
+            return .success(entries[index].module)
+        }
+        if pthread_mutex_trylock(loadLock) != 0 {
+            withoutGIL { _ = pthread_mutex_lock(loadLock) }
+        }
+        defer { pthread_mutex_unlock(loadLock) }
+        if let index = find(script) {
+            Py_INCREF(entries[index].module)
+            return .success(entries[index].module)
+        }
+        let loaded = load(path: String(decoding: script, as: UTF8.self))
+        if case .success(let module) = loaded { Py_INCREF(module) }
+        return loaded
+    }
+
     /// Loads a script at start-up (WSGIImportScript / preload); returns the failure, if any.
     func preload(path: String) -> ScriptLoadFailure? {
         let pathBytes = Array(path.utf8)

@@ -81,6 +81,15 @@ public final class WSGIRequest {
 
     /// Runs the application for a decoded head read from `connection` (payload still valid).
     public func run(head: RequestHeadDecoder, payload: UnsafeRawBufferPointer, times: RequestTimes) -> RequestOutcome {
+        serve(head: head, payload: payload) { context, serial in
+            runApplication(in: context, head: head, payload: payload, times: times, serial: serial)
+        }
+    }
+
+    /// Resets the request state, opens its body, and runs `body` with the GIL in the interpreter
+    /// of the request's application group.
+    func serve(head: RequestHeadDecoder, payload: UnsafeRawBufferPointer,
+               _ body: (InterpreterContext, UInt) -> RequestOutcome) -> RequestOutcome {
         reset(head: head, payload: payload)
         let serial = bodyAccess.withLock { access -> UInt in
             access.serial &+= 1
@@ -89,7 +98,7 @@ public final class WSGIRequest {
         }
         // Closed without the GIL: a late reader in flight needs no GIL to finish its read.
         defer { bodyAccess.withLock { $0.open = false } }
-        return threadState.withGIL { runLocked(head: head, payload: payload, times: times, serial: serial) }
+        return threadState.withGIL { inApplicationGroup(head: head, payload: payload) { body($0, serial) } }
     }
 
     private func reset(head: RequestHeadDecoder, payload: UnsafeRawBufferPointer) {
@@ -116,12 +125,12 @@ public final class WSGIRequest {
         isHeadMethod = method.map { $0.elementsEqual("HEAD".utf8) } ?? false
     }
 
-    private func runLocked(head: RequestHeadDecoder, payload: UnsafeRawBufferPointer, times: RequestTimes,
-                           serial: UInt) -> RequestOutcome {
+    private func inApplicationGroup(head: RequestHeadDecoder, payload: UnsafeRawBufferPointer,
+                                    _ body: (InterpreterContext) -> RequestOutcome) -> RequestOutcome {
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         let group = head.value(id: EnvironKeys.applicationGroup, in: payload) ?? empty
         if group.isEmpty {
-            return runApplication(in: interpreter.main, head: head, payload: payload, times: times, serial: serial)
+            return body(interpreter.main)
         }
         let found = interpreter.subInterpreters.context(named: group)
         switch found {
@@ -136,7 +145,7 @@ public final class WSGIRequest {
                 interpreter.subInterpreters.setRunning(nil, ident: pythonThreadIdent)
                 PyThreadState_Swap(previous)
             }
-            return runApplication(in: context, head: head, payload: payload, times: times, serial: serial)
+            return body(context)
         }
     }
 
@@ -167,6 +176,27 @@ public final class WSGIRequest {
         }
         defer { Py_DECREF(application) }
 
+        return withRequestObjects(in: context, head: head, payload: payload, times: times, serial: serial) {
+            environ, startResponse in
+            guard let result = Py.call(application, environ, startResponse) else {
+                reportException()
+                return finishAfterError()
+            }
+            defer { Py_DECREF(result) }
+            let iterated = sendResult(result)
+            let closed = callClose(result)
+            if !(iterated && closed) { return finishAfterError() }
+            return finishResponse()
+        }
+    }
+
+    /// Makes the request's Python objects (its handle, wsgi.input, wsgi.errors, start_response and
+    /// the environ) and runs `body` with them; afterwards the handle is invalidated, so objects an
+    /// application kept refuse to work.
+    func withRequestObjects(in context: InterpreterContext, head: RequestHeadDecoder, payload: UnsafeRawBufferPointer,
+                            times: RequestTimes, serial: UInt,
+                            _ body: (_ environ: PyObjectPointer, _ startResponse: PyObjectPointer) -> RequestOutcome)
+        -> RequestOutcome {
         let requestPointer = Unmanaged.passUnretained(self).toOpaque()
         guard let handle = swpy_request_handle_new(requestPointer, serial) else { return failBeforeCall() }
         defer {
@@ -187,16 +217,7 @@ public final class WSGIRequest {
             return failBeforeCall()
         }
         defer { Py_DECREF(environ) }
-
-        guard let result = Py.call(application, environ, startResponse) else {
-            reportException()
-            return finishAfterError()
-        }
-        defer { Py_DECREF(result) }
-        let iterated = sendResult(result)
-        let closed = callClose(result)
-        if !(iterated && closed) { return finishAfterError() }
-        return finishResponse()
+        return body(environ, startResponse)
     }
 
     /// The script to run: the WSGIHandlerScript when Apache named one (SCRIPT_FILENAME is then the
@@ -207,7 +228,7 @@ public final class WSGIRequest {
     }
 
     /// The application could not be loaded: log why and answer APP_LOAD_FAILED.
-    private func sendLoadFailure(reason: String, logLines: [String]) -> RequestOutcome {
+    func sendLoadFailure(reason: String, logLines: [String]) -> RequestOutcome {
         for line in logLines { log(.error, line) }
         FrameEncoder.appendControl(.appLoadFailed, message: reason, to: &pending)
         return flush() ? .completed : .connectionFailed(failure ?? "send failed")

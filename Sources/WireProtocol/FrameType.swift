@@ -21,6 +21,7 @@ public enum FrameType: UInt8, Sendable, CaseIterable {
     case responseHead = 0x81
     case responseBody = 0x82
     case responseEnd = 0x83
+    case hookResult = 0x84
     case queueTimeout = 0x90
     case appLoadFailed = 0x91
     case shuttingDown = 0x92
@@ -35,6 +36,7 @@ public enum FrameType: UInt8, Sendable, CaseIterable {
         case .requestAbort, .appLoadFailed, .error: return 4096
         case .hello: return 2 + connectionSecretSize
         case .responseEnd: return 1
+        case .hookResult: return 64 * 1024
         case .requestEnd, .queueTimeout, .shuttingDown, .requestTimeout, .scriptReloaded: return 0
         }
     }
@@ -62,6 +64,7 @@ public enum FrameType: UInt8, Sendable, CaseIterable {
         case .responseHead: return "RESPONSE_HEAD"
         case .responseBody: return "RESPONSE_BODY"
         case .responseEnd: return "RESPONSE_END"
+        case .hookResult: return "HOOK_RESULT"
         case .queueTimeout: return "QUEUE_TIMEOUT"
         case .appLoadFailed: return "APP_LOAD_FAILED"
         case .shuttingDown: return "SHUTTING_DOWN"

@@ -89,6 +89,18 @@ public struct RequestHeadDecoder {
         return UnsafeRawBufferPointer(rebasing: payload[entry.valueOffset..<entry.valueOffset + entry.valueLength])
     }
 
+    /// The value of a spelled-out key (such as `mod_wsgi.x-hook`), or nil when absent.
+    public func value(spelled key: StaticString, in payload: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        let name = UnsafeRawBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount)
+        for entry in entries where entry.keyID == 0 && entry.keyLength == name.count {
+            if UnsafeRawBufferPointer(rebasing: payload[entry.keyOffset..<entry.keyOffset + entry.keyLength])
+                .elementsEqual(name) {
+                return UnsafeRawBufferPointer(rebasing: payload[entry.valueOffset..<entry.valueOffset + entry.valueLength])
+            }
+        }
+        return nil
+    }
+
     /// A well-known value decoded as a String (Latin-1 bytes are ASCII for every id we read).
     public func string(id: UInt8, in payload: UnsafeRawBufferPointer) -> String? {
         value(id: id, in: payload).map { String(decoding: $0, as: UTF8.self) }

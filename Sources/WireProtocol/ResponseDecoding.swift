@@ -7,6 +7,9 @@ public struct DecodedResponse: Equatable, Sendable {
     public var body: [UInt8] = []
     /// nil when no RESPONSE_END arrived, else whether it said "aborted".
     public var aborted: Bool?
+    /// A HOOK_RESULT's outcome and values, when the worker answered a hook.
+    public var hookOutcome: UInt8?
+    public var hookValues: [String] = []
     /// A control frame sent instead of a head, with its message.
     public var control: FrameType?
     public var controlMessage: String = ""
@@ -32,6 +35,7 @@ public struct DecodedResponse: Equatable, Sendable {
                     guard payload.count == 1 else { throw WireProtocolError.badEndOutcome(payload.first ?? 0) }
                     guard payload[0] <= 1 else { throw WireProtocolError.badEndOutcome(payload[0]) }
                     response.aborted = payload[0] == 1
+                case .hookResult: try response.decodeHookResult(payload)
                 case .hello, .requestHead, .requestBody, .requestEnd, .requestAbort:
                     throw WireProtocolError.unexpectedFrame(expected: "a response frame", got: header.type.name)
                 default:
@@ -41,6 +45,31 @@ public struct DecodedResponse: Equatable, Sendable {
             }
         }
         return response
+    }
+
+    /// PROTOCOL.md "Hooks": outcome (0..4), count (at most 1024), values (at most 4096 bytes, no
+    /// control character).
+    private mutating func decodeHookResult(_ payload: UnsafeRawBufferPointer) throws {
+        guard payload.count >= 3 else { throw WireProtocolError.truncatedHead("a HOOK_RESULT outcome and count") }
+        guard payload[0] <= 4 else { throw WireProtocolError.badEndOutcome(payload[0]) }
+        let count = Int(payload.loadLittleEndianUInt16(at: 1))
+        guard count <= 1024 else { throw WireProtocolError.tooManyHeaders(count) }
+        var offset = 3
+        for _ in 0..<count {
+            guard payload.count - offset >= 2 else { throw WireProtocolError.truncatedHead("a HOOK_RESULT value length") }
+            let length = Int(payload.loadLittleEndianUInt16(at: offset))
+            offset += 2
+            guard length <= 4096 else {
+                throw WireProtocolError.payloadTooLarge(type: "HOOK_RESULT value", length: length, maximum: 4096)
+            }
+            guard payload.count - offset >= length else { throw WireProtocolError.truncatedHead("a HOOK_RESULT value") }
+            let value = UnsafeRawBufferPointer(rebasing: payload[offset..<offset + length])
+            guard !containsControlCharacter(value) else { throw WireProtocolError.badHeaderValue(name: "HOOK_RESULT value") }
+            hookValues.append(String(decoding: value, as: UTF8.self))
+            offset += length
+        }
+        guard offset == payload.count else { throw WireProtocolError.trailingBytes(payload.count - offset) }
+        hookOutcome = payload[0]
     }
 
     private mutating func decodeHead(_ payload: UnsafeRawBufferPointer) throws {

@@ -122,6 +122,30 @@ public enum FrameEncoder {
         buffer.append(aborted ? 1 : 0)
     }
 
+    /// The outcomes of a HOOK_RESULT (PROTOCOL.md, "Hooks").
+    public enum HookOutcome: UInt8, Sendable {
+        case none = 0, yes = 1, no = 2, values = 3, failed = 4
+    }
+
+    /// A HOOK_RESULT frame. Nil when the values do not fit the frame's rules (at most 1024 of at
+    /// most 4096 bytes each, no control character, 64 KiB in all): the caller answers FAILED.
+    public static func hookResult(_ outcome: HookOutcome, values: [[UInt8]] = []) -> [UInt8]? {
+        guard values.count <= 1024,
+              values.allSatisfy({ $0.count <= 4096 && !$0.withUnsafeBytes(containsControlCharacter) }) else {
+            return nil
+        }
+        var payload: [UInt8] = [outcome.rawValue]
+        payload.appendLittleEndian(UInt16(values.count))
+        for value in values {
+            payload.appendLittleEndian(UInt16(value.count))
+            payload.append(contentsOf: value)
+        }
+        guard payload.count <= FrameType.hookResult.maximumPayload else { return nil }
+        var frame: [UInt8] = []
+        FrameHeader(type: .hookResult, length: payload.count).encode(into: &frame)
+        return frame + payload
+    }
+
     /// A control frame; a message (for APP_LOAD_FAILED and ERROR) is cut to the 4 KiB limit on a
     /// UTF-8 boundary and flattened to one line.
     public static func appendControl(_ type: FrameType, message: String = "", to buffer: inout [UInt8]) {

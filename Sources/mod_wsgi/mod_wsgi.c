@@ -3,6 +3,7 @@
  * supervisor process) and wsgi_handler.c (forwarding requests to the daemons). */
 #include "wsgi_config.h"
 #include "wsgi_handler.h"
+#include "wsgi_hooks.h"
 #include "wsgi_supervisor.h"
 
 #include "http_request.h"
@@ -19,6 +20,7 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_monitor(wsgi_supervisor_monitor, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_translate_name(wsgi_translate_name, after_alias, before_userdir, APR_HOOK_MIDDLE);
     ap_hook_handler(wsgi_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    wsgi_register_hooks(p);
 }
 
 AP_DECLARE_MODULE(wsgi) = {

@@ -145,6 +145,10 @@ void *wsgi_merge_dir_config(apr_pool_t *p, void *base_conf, void *add_conf)
     MERGE_POINTER(trusted_proxy_headers);
     MERGE_POINTER(trusted_proxies);
     MERGE_POINTER(restrict_process);
+    MERGE_POINTER(dispatch_script);
+    MERGE_POINTER(access_script);
+    MERGE_POINTER(auth_user_script);
+    MERGE_POINTER(auth_group_script);
     /* Handler scripts of both apply; the inner directory's win for the same name. */
     if (base->handler_scripts && add->handler_scripts)
         merged->handler_scripts = apr_hash_overlay(p, add->handler_scripts, base->handler_scripts);
@@ -190,8 +194,7 @@ static const char *script_name(request_rec *r)
     return r->uri;
 }
 
-/* Expands the %{...} forms for this request; *unset is set when %{ENV:x} names no value. */
-static const char *expand(request_rec *r, const char *value, int *unset)
+const char *wsgi_expand_for_request(request_rec *r, const char *value, int *unset)
 {
     *unset = 0;
     if (strncmp(value, "%{", 2) != 0)
@@ -233,6 +236,39 @@ static int process_group_allowed(const wsgi_dir_config *dir, const char *name)
     return 0;
 }
 
+const char *wsgi_select_process_group(request_rec *r, wsgi_request_config *config,
+                                      const char *value)
+{
+    wsgi_dir_config *dir = ap_get_module_config(r->per_dir_config, &wsgi_module);
+    int unset;
+
+    config->group = NULL;
+    config->process_group = wsgi_expand_for_request(r, value, &unset);
+    if (unset || !*config->process_group)
+        return apr_psprintf(r->pool, "WSGIProcessGroup '%s' resolves to %s for this request, "
+                            "and embedded mode is not supported", value,
+                            unset ? "an unset variable" : "the empty (embedded) group");
+    config->group = wsgi_find_daemon_group(config->process_group);
+    if (!config->group)
+        return apr_psprintf(r->pool, "no WSGIDaemonProcess group named '%s' is defined",
+                            config->process_group);
+    if (!wsgi_group_usable_from(config->group, r->server)) {
+        const char *why = apr_psprintf(r->pool, "process group '%s' is defined in virtual host "
+                                       "'%s' and cannot be used from '%s'", config->process_group,
+                                       config->group->server->server_hostname,
+                                       r->server->server_hostname);
+        config->group = NULL;
+        return why;
+    }
+    if (!process_group_allowed(dir, config->process_group)) {
+        config->group = NULL;
+        return apr_psprintf(r->pool, "daemon process called '%s' cannot be accessed by this "
+                            "WSGI application: WSGIRestrictProcess does not list it",
+                            config->process_group);
+    }
+    return NULL;
+}
+
 wsgi_request_config *wsgi_get_request_config(request_rec *r, const char **error)
 {
     wsgi_dir_config *dir = ap_get_module_config(r->per_dir_config, &wsgi_module);
@@ -269,40 +305,14 @@ wsgi_request_config *wsgi_get_request_config(request_rec *r, const char **error)
                  "process-group= option of WSGIScriptAlias";
         return NULL;
     }
-    config->process_group = expand(r, process_group, &unset);
-    if (unset || !*config->process_group) {
-        *error = apr_psprintf(r->pool, "WSGIProcessGroup '%s' resolves to %s for this request, "
-                              "and embedded mode is not supported", process_group,
-                              unset ? "an unset variable" : "the empty (embedded) group");
+    if ((*error = wsgi_select_process_group(r, config, process_group)))
         return NULL;
-    }
-    config->group = wsgi_find_daemon_group(config->process_group);
-    if (!config->group) {
-        *error = apr_psprintf(r->pool, "no WSGIDaemonProcess group named '%s' is defined",
-                              config->process_group);
-        return NULL;
-    }
-    if (!wsgi_group_usable_from(config->group, r->server)) {
-        *error = apr_psprintf(r->pool, "process group '%s' is defined in virtual host '%s' and "
-                              "cannot be used from '%s'", config->process_group,
-                              config->group->server->server_hostname,
-                              r->server->server_hostname);
-        config->group = NULL;
-        return NULL;
-    }
-    if (!process_group_allowed(dir, config->process_group)) {
-        *error = apr_psprintf(r->pool, "daemon process called '%s' cannot be accessed by this "
-                              "WSGI application: WSGIRestrictProcess does not list it",
-                              config->process_group);
-        config->group = NULL;
-        return NULL;
-    }
-    config->application_group = expand(r, application_group ? application_group : "%{RESOURCE}",
-                                       &unset);
+    config->application_group = wsgi_expand_for_request(
+        r, application_group ? application_group : "%{RESOURCE}", &unset);
     /* A handler script is called through its handle_request(), whatever WSGICallableObject. */
     config->callable_object = handler ? "handle_request" : "application";
     if (callable && !handler) {
-        const char *expanded = expand(r, callable, &unset);
+        const char *expanded = wsgi_expand_for_request(r, callable, &unset);
         if (!unset)
             config->callable_object = expanded;
     }

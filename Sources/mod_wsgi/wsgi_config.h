@@ -65,6 +65,14 @@ typedef struct wsgi_handler_script {
     int pass_authorization;        /* -1 = inherit */
 } wsgi_handler_script;
 
+/* WSGIDispatchScript, WSGIAccessScript, WSGIAuthUserScript, WSGIAuthGroupScript: a script whose
+ * functions Apache's phases call, run in a daemon process (wsgi_hooks.c). */
+typedef struct wsgi_hook_script {
+    const char *path;
+    const char *process_group;     /* NULL = the request's own process group */
+    const char *application_group; /* NULL = %{GLOBAL} */
+} wsgi_hook_script;
+
 /* WSGIMapHEADToGET values. */
 #define WSGI_MAP_HEAD_OFF  0
 #define WSGI_MAP_HEAD_ON   1
@@ -91,6 +99,10 @@ typedef struct wsgi_dir_config {
     apr_array_header_t *trusted_proxies;       /* of apr_ipsubnet_t * */
     apr_array_header_t *restrict_process;      /* of const char *: the groups allowed here */
     apr_hash_t *handler_scripts;               /* handler name -> wsgi_handler_script * */
+    const wsgi_hook_script *dispatch_script;
+    const wsgi_hook_script *access_script;
+    const wsgi_hook_script *auth_user_script;
+    const wsgi_hook_script *auth_group_script;
 } wsgi_dir_config;
 
 /* What the handler needs for one request, after aliases, directories and defaults are merged
@@ -118,6 +130,16 @@ extern module AP_MODULE_DECLARE_DATA wsgi_module;
  * request names a process group that does not exist or that WSGIRestrictProcess does not
  * allow here (the handler answers 500 and logs it). */
 wsgi_request_config *wsgi_get_request_config(request_rec *r, const char **error);
+
+/* Makes `value` (a WSGIProcessGroup value, %{...} forms expanded for r) the request's process
+ * group, checking that it exists, may be used from r's virtual host and is allowed by
+ * WSGIRestrictProcess. NULL, or why not. */
+const char *wsgi_select_process_group(request_rec *r, wsgi_request_config *config,
+                                      const char *value);
+
+/* A WSGIApplicationGroup or WSGICallableObject value with its %{...} forms expanded for r;
+ * *unset is set when %{ENV:x} names no variable. */
+const char *wsgi_expand_for_request(request_rec *r, const char *value, int *unset);
 
 /* The WSGIHandlerScript registered for r's handler in r's directory, or NULL. */
 const wsgi_handler_script *wsgi_find_handler_script(request_rec *r);

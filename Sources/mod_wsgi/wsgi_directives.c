@@ -6,6 +6,7 @@
  * WSGIDaemonProcess is in wsgi_daemon_process.c, WSGIScriptAlias(Match) in wsgi_script_alias.c;
  * the rest are here. */
 #include "wsgi_config.h"
+#include "wsgi_hooks.h"
 #include "wsgi_proxy_headers.h"
 
 #include "http_core.h"
@@ -356,6 +357,16 @@ static const char *set_without_effect(cmd_parms *cmd, void *mconfig, const char 
     return NULL;
 }
 
+/* WSGIGroupAuthoritative: Apache 2.4's authorization containers decide what another provider
+ * may grant, so this changes nothing either way. */
+static const char *set_group_authoritative(cmd_parms *cmd, void *mconfig, int on)
+{
+    if (!on)
+        note_no_effect(cmd, "WSGIGroupAuthoritative Off has no effect: with Apache 2.4, say "
+                       "which Require lines may grant access with <RequireAny>/<RequireAll>");
+    return NULL;
+}
+
 /* ---- refused, with the reason: accepting them would mislead ---- */
 
 /* On/Off settings of which only Off makes sense here. */
@@ -381,12 +392,6 @@ static const char *refuse(cmd_parms *cmd, void *mconfig, const char *args)
 {
     const char *which = cmd->cmd->name;
 
-    if (!strcasecmp(which, "WSGIDispatchScript") || !strcasecmp(which, "WSGIAccessScript")
-        || !strcasecmp(which, "WSGIAuthUserScript") || !strcasecmp(which, "WSGIAuthGroupScript")
-        || !strcasecmp(which, "WSGIGroupAuthoritative"))
-        return apr_psprintf(cmd->pool, "%s is not supported yet: these hooks must run in a "
-                            "daemon process, which needs a request kind of its own on the wire",
-                            which);
     if (!strcasecmp(which, "<WSGIInterpreterOptions"))
         return "<WSGIInterpreterOptions> is not supported yet: set python-path= and "
                "switch-interval= on the WSGIDaemonProcess line instead, or the server-wide "
@@ -520,17 +525,22 @@ const command_rec wsgi_config_commands[] = {
     NO_EFFECT("WSGICaseSensitivity", "Whether script paths are case sensitive"),
     NO_EFFECT("WSGIServerMetrics", "Let mod_wsgi.server_metrics() report"),
 
-    /* Python hooks Apache calls outside the handler. */
-    AP_INIT_RAW_ARGS("WSGIDispatchScript", refuse, NULL, ACCESS_CONF | RSRC_CONF,
-                     "Script choosing process group, application group and callable"),
-    AP_INIT_RAW_ARGS("WSGIAccessScript", refuse, NULL, OR_AUTHCFG,
-                     "Script deciding host access: allow_access(environ, host)"),
-    AP_INIT_RAW_ARGS("WSGIAuthUserScript", refuse, NULL, OR_AUTHCFG,
-                     "Script checking passwords: check_password(), get_realm_hash()"),
-    AP_INIT_RAW_ARGS("WSGIAuthGroupScript", refuse, NULL, OR_AUTHCFG,
-                     "Script listing a user's groups: groups_for_user()"),
-    AP_INIT_TAKE1("WSGIGroupAuthoritative", refuse, NULL, OR_AUTHCFG,
-                  "Whether the group script is authoritative"),
+    /* Python hooks Apache calls outside the handler, run in a daemon group (wsgi_hooks.c). */
+    AP_INIT_RAW_ARGS("WSGIDispatchScript", wsgi_hook_script_directive, NULL,
+                     ACCESS_CONF | RSRC_CONF, "Script choosing process group, application group "
+                     "and callable: PATH [process-group= application-group=]"),
+    AP_INIT_RAW_ARGS("WSGIAccessScript", wsgi_hook_script_directive, NULL, OR_AUTHCFG,
+                     "Script deciding host access, allow_access(environ, host): PATH "
+                     "[process-group= application-group=]"),
+    AP_INIT_RAW_ARGS("WSGIAuthUserScript", wsgi_hook_script_directive, NULL, OR_AUTHCFG,
+                     "Script checking passwords for AuthBasicProvider/AuthDigestProvider wsgi: "
+                     "PATH [process-group= application-group=]"),
+    AP_INIT_RAW_ARGS("WSGIAuthGroupScript", wsgi_hook_script_directive, NULL, OR_AUTHCFG,
+                     "Script listing a user's groups for Require wsgi-group: PATH "
+                     "[process-group= application-group=]"),
+    AP_INIT_FLAG("WSGIGroupAuthoritative", set_group_authoritative, NULL, OR_AUTHCFG,
+                 "Whether the group script is authoritative (Apache 2.4 decides with "
+                 "<RequireAny>/<RequireAll>)"),
 
     /* Refused where they would mislead. */
     AP_INIT_TAKE1("WSGIPassApacheRequest", refuse_on, NULL, ACCESS_CONF | RSRC_CONF,

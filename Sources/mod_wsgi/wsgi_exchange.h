@@ -26,6 +26,15 @@ typedef struct wsgi_exchange {
 void wsgi_log_failure(const wsgi_exchange *ex, apr_status_t rv, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* An exchange for r with config's group (has_body: the client's body follows the head). */
+wsgi_exchange *wsgi_exchange_new(request_rec *r, const wsgi_request_config *config, int has_body);
+
+/* Connects, sends the request and reads the first frame of the answer, retrying on a fresh
+ * connection while the worker says it is going away (for a request without a body). OK with
+ * ex->frame holding that frame (RESPONSE_HEAD, HOOK_RESULT or a control frame), else the HTTP
+ * status of the failure, logged. */
+int wsgi_exchange_open(wsgi_exchange *ex, apr_table_t *environ);
+
 /* Reads the first response frame into ex->frame. OK, or the HTTP status for a
  * missing or invalid frame (logged). */
 int wsgi_read_first_frame(wsgi_exchange *ex);

@@ -26,6 +26,7 @@
 #include "wsgi_environ.h"
 #include "wsgi_exchange.h"
 #include "wsgi_handler.h"
+#include "wsgi_hooks.h"
 
 APLOG_USE_MODULE(wsgi);
 
@@ -292,8 +293,7 @@ static int is_retryable_frame(unsigned int type)
     return type == WSGI_FRAME_SHUTTING_DOWN || type == WSGI_FRAME_SCRIPT_RELOADED;
 }
 
-/* Steps 3 to 5, retrying on a fresh connection while the worker says it is going away. */
-static int forward_request(wsgi_exchange *ex, apr_table_t *environ)
+int wsgi_exchange_open(wsgi_exchange *ex, apr_table_t *environ)
 {
     int max_attempts = 2 * (ex->group->processes > 0 ? ex->group->processes : 1) + 1;
     int attempt;
@@ -306,14 +306,8 @@ static int forward_request(wsgi_exchange *ex, apr_table_t *environ)
         if (status == OK) {
             status = wsgi_read_first_frame(ex);
         }
-        if (status != OK) {
+        if (status != OK || !is_retryable_frame(ex->frame.header.type)) {
             return status;
-        }
-        if (ex->frame.header.type == WSGI_FRAME_RESPONSE_HEAD) {
-            return wsgi_relay_response(ex);
-        }
-        if (!is_retryable_frame(ex->frame.header.type)) {
-            return wsgi_control_frame_status(ex);
         }
         wsgi_daemon_close(&ex->sock);
         if (ex->has_body) {
@@ -341,12 +335,27 @@ static apr_status_t close_daemon_cleanup(void *data)
     return APR_SUCCESS;
 }
 
+wsgi_exchange *wsgi_exchange_new(request_rec *r, const wsgi_request_config *config, int has_body)
+{
+    wsgi_exchange *ex = apr_pcalloc(r->pool, sizeof(*ex));
+
+    ex->r = r;
+    ex->config = config;
+    ex->group = config->group;
+    ex->sock.fd = -1;
+    ex->sock.timeout = config->group->socket_timeout > 0 ? config->group->socket_timeout
+                                                         : r->server->timeout;
+    ex->has_body = has_body;
+    ex->content_length = -1;
+    apr_pool_cleanup_register(r->pool, &ex->sock, close_daemon_cleanup, apr_pool_cleanup_null);
+    return ex;
+}
+
 int wsgi_handler(request_rec *r)
 {
     wsgi_exchange *ex;
-    const wsgi_request_config *config;
+    wsgi_request_config *config;
     const char *error = NULL;
-    apr_table_t *environ;
     int status, has_body;
 
     /* A WSGIHandlerScript is the server's own choice of script for that handler: neither
@@ -369,21 +378,18 @@ int wsgi_handler(request_rec *r)
                       r->filename, error ? error : "the request names no process group");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
+    if ((status = wsgi_run_dispatch_script(r, config)) != OK) {
+        return status;
+    }
     if ((status = check_request_body(r, config, &has_body)) != OK) {
         return status;
     }
-    environ = wsgi_build_environ(r, config);
-
-    ex = apr_pcalloc(r->pool, sizeof(*ex));
-    ex->r = r;
-    ex->config = config;
-    ex->group = config->group;
-    ex->sock.fd = -1;
-    ex->sock.timeout = config->group->socket_timeout > 0 ? config->group->socket_timeout
-                                                         : r->server->timeout;
-    ex->has_body = has_body;
-    ex->content_length = -1;
-    apr_pool_cleanup_register(r->pool, &ex->sock, close_daemon_cleanup, apr_pool_cleanup_null);
-    return forward_request(ex, environ);
+    ex = wsgi_exchange_new(r, config, has_body);
+    if ((status = wsgi_exchange_open(ex, wsgi_build_environ(r, config))) != OK) {
+        return status;
+    }
+    if (ex->frame.header.type == WSGI_FRAME_RESPONSE_HEAD) {
+        return wsgi_relay_response(ex);
+    }
+    return wsgi_control_frame_status(ex);
 }
-

@@ -164,6 +164,7 @@ static long max_payload(unsigned int type)
     case WSGI_FRAME_RESPONSE_HEAD: return WSGI_MAX_HEAD_PAYLOAD;
     case WSGI_FRAME_RESPONSE_BODY: return WSGI_MAX_BODY_PAYLOAD;
     case WSGI_FRAME_RESPONSE_END: return 1;
+    case WSGI_FRAME_HOOK_RESULT: return WSGI_MAX_HOOK_PAYLOAD;
     case WSGI_FRAME_QUEUE_TIMEOUT: return 0;
     case WSGI_FRAME_APP_LOAD_FAILED: return WSGI_MAX_REASON_PAYLOAD;
     case WSGI_FRAME_SHUTTING_DOWN: return 0;
@@ -185,6 +186,7 @@ const char *wsgi_wire_type_name(unsigned int type)
     case WSGI_FRAME_RESPONSE_HEAD: return "RESPONSE_HEAD";
     case WSGI_FRAME_RESPONSE_BODY: return "RESPONSE_BODY";
     case WSGI_FRAME_RESPONSE_END: return "RESPONSE_END";
+    case WSGI_FRAME_HOOK_RESULT: return "HOOK_RESULT";
     case WSGI_FRAME_QUEUE_TIMEOUT: return "QUEUE_TIMEOUT";
     case WSGI_FRAME_APP_LOAD_FAILED: return "APP_LOAD_FAILED";
     case WSGI_FRAME_SHUTTING_DOWN: return "SHUTTING_DOWN";
@@ -430,6 +432,46 @@ wsgi_wire_error wsgi_wire_parse_response_head(const unsigned char *payload, apr_
     return WSGI_WIRE_OK;
 }
 
+wsgi_wire_error wsgi_wire_parse_hook_result(const unsigned char *payload, apr_size_t length,
+                                            apr_pool_t *pool, wsgi_hook_result *result)
+{
+    cursor c = {payload, length};
+    const unsigned char *f;
+    unsigned int i;
+
+    if (!take(&c, 3, &f)) {
+        return WSGI_WIRE_TRUNCATED;
+    }
+    result->outcome = f[0];
+    result->count = wsgi_wire_get16(f + 1);
+    if (result->outcome > WSGI_HOOK_FAILED) {
+        return WSGI_WIRE_BAD_OUTCOME;
+    }
+    if (result->count > WSGI_MAX_HOOK_VALUES) {
+        return WSGI_WIRE_TOO_MANY;
+    }
+    result->values = apr_pcalloc(pool, sizeof(*result->values) * (result->count + 1));
+    for (i = 0; i < result->count; i++) {
+        apr_size_t value_length;
+
+        if (!take(&c, 2, &f)) {
+            return WSGI_WIRE_TRUNCATED;
+        }
+        value_length = wsgi_wire_get16(f);
+        if (value_length > WSGI_MAX_HOOK_VALUE) {
+            return WSGI_WIRE_TOO_LONG;
+        }
+        if (!take(&c, value_length, &f)) {
+            return WSGI_WIRE_TRUNCATED;
+        }
+        if (has_control_character(f, value_length)) {
+            return WSGI_WIRE_BAD_HEADER_VALUE;
+        }
+        result->values[i] = apr_pstrmemdup(pool, (const char *)f, value_length);
+    }
+    return c.left == 0 ? WSGI_WIRE_OK : WSGI_WIRE_TRAILING_BYTES;
+}
+
 wsgi_wire_error wsgi_wire_parse_response_end(const unsigned char *payload, apr_size_t length,
                                              int *aborted)
 {
@@ -456,6 +498,10 @@ wsgi_wire_error wsgi_wire_check_response_payload(unsigned int type, const unsign
         return length == 0 ? WSGI_WIRE_EMPTY_BODY : WSGI_WIRE_OK;
     case WSGI_FRAME_RESPONSE_END:
         return wsgi_wire_parse_response_end(payload, length, &aborted);
+    case WSGI_FRAME_HOOK_RESULT: {
+        wsgi_hook_result result;
+        return wsgi_wire_parse_hook_result(payload, length, pool, &result);
+    }
     default:
         return WSGI_WIRE_OK;
     }

@@ -21,6 +21,7 @@
 #define WSGI_FRAME_RESPONSE_HEAD   0x81
 #define WSGI_FRAME_RESPONSE_BODY   0x82
 #define WSGI_FRAME_RESPONSE_END    0x83
+#define WSGI_FRAME_HOOK_RESULT     0x84
 #define WSGI_FRAME_QUEUE_TIMEOUT   0x90
 #define WSGI_FRAME_APP_LOAD_FAILED 0x91
 #define WSGI_FRAME_SHUTTING_DOWN   0x92
@@ -38,6 +39,9 @@
 #define WSGI_MAX_HEADERS        1024
 #define WSGI_MAX_HEADER_NAME    1024
 #define WSGI_DEFAULT_HEADER_BUFFER_SIZE 32768
+#define WSGI_MAX_HOOK_PAYLOAD   65536
+#define WSGI_MAX_HOOK_VALUES    1024
+#define WSGI_MAX_HOOK_VALUE     4096
 
 /* HELLO: the first frame on every connection, version (2) and the group's secret. */
 #define WSGI_SECRET_SIZE        32
@@ -145,6 +149,24 @@ typedef struct wsgi_response_head {
 wsgi_wire_error wsgi_wire_parse_response_head(const unsigned char *payload, apr_size_t length,
                                               apr_size_t max_line, apr_pool_t *pool,
                                               wsgi_response_head *head);
+
+/* HOOK_RESULT outcomes (PROTOCOL.md, "Hooks"). */
+#define WSGI_HOOK_NONE   0   /* the function returned None */
+#define WSGI_HOOK_TRUE   1
+#define WSGI_HOOK_FALSE  2
+#define WSGI_HOOK_VALUES 3   /* strings, as the hook defines them */
+#define WSGI_HOOK_FAILED 4   /* it raised or returned what it may not (logged by the worker) */
+
+typedef struct wsgi_hook_result {
+    int outcome;
+    unsigned int count;
+    const char **values;         /* NUL-terminated copies in the pool */
+} wsgi_hook_result;
+
+/* Decodes a HOOK_RESULT payload: outcome, count, values (each 0..4096 bytes, no control
+ * character, as they become user names, group names and configuration values). */
+wsgi_wire_error wsgi_wire_parse_hook_result(const unsigned char *payload, apr_size_t length,
+                                            apr_pool_t *pool, wsgi_hook_result *result);
 
 /* RESPONSE_END payload: sets *aborted to 0 or 1, BAD_OUTCOME otherwise. */
 wsgi_wire_error wsgi_wire_parse_response_end(const unsigned char *payload, apr_size_t length,

@@ -19,7 +19,8 @@ import time
 # vectors' generator is where they are written down.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "..", "protocol", "vectors"))
 from make_vectors import (KEY_ID as KEY_IDS, REQUEST_ABORT, REQUEST_BODY, REQUEST_END,  # noqa: E402
-                          REQUEST_HEAD, RESPONSE_BODY, RESPONSE_END, RESPONSE_HEAD, VERSION, hello)
+                          REQUEST_HEAD, RESPONSE_BODY, RESPONSE_END, RESPONSE_HEAD, HOOK_RESULT, VERSION,
+                          hello)
 
 CONTROL_NAMES = {0x90: "QUEUE_TIMEOUT", 0x91: "APP_LOAD_FAILED", 0x92: "SHUTTING_DOWN",
                  0x93: "REQUEST_TIMEOUT", 0x94: "SCRIPT_RELOADED", 0x9F: "ERROR"}
@@ -103,7 +104,7 @@ def decode_head(payload):
 def read_response(sock):
     """Reads frames until RESPONSE_END, a control frame, or EOF."""
     result = {"status": None, "reason": None, "headers": [], "body": b"", "end": None,
-              "control": None, "message": None, "frames": []}
+              "control": None, "message": None, "frames": [], "hook": None}
     while True:
         header = read_exact(sock, 8)
         if header is None:
@@ -119,6 +120,15 @@ def read_response(sock):
             result["body"] += payload
         elif frame_type == RESPONSE_END:
             result["end"] = "aborted" if payload == b"\x01" else "complete"
+            return result
+        elif frame_type == HOOK_RESULT:
+            outcome, count = struct.unpack_from("<BH", payload, 0)
+            values, offset = [], 3
+            for _ in range(count):
+                (length,) = struct.unpack_from("<H", payload, offset)
+                values.append(payload[offset + 2:offset + 2 + length].decode("utf-8"))
+                offset += 2 + length
+            result["hook"] = (outcome, values)
             return result
         elif frame_type in CONTROL_NAMES:
             result["control"] = CONTROL_NAMES[frame_type]

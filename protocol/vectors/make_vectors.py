@@ -12,7 +12,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Frame types (PROTOCOL.md "Frames").
 REQUEST_HEAD, REQUEST_BODY, REQUEST_END, REQUEST_ABORT, HELLO = 0x01, 0x02, 0x03, 0x04, 0x05
-RESPONSE_HEAD, RESPONSE_BODY, RESPONSE_END = 0x81, 0x82, 0x83
+RESPONSE_HEAD, RESPONSE_BODY, RESPONSE_END, HOOK_RESULT = 0x81, 0x82, 0x83, 0x84
 QUEUE_TIMEOUT, APP_LOAD_FAILED, SHUTTING_DOWN = 0x90, 0x91, 0x92
 REQUEST_TIMEOUT, SCRIPT_RELOADED, ERROR = 0x93, 0x94, 0x9F
 
@@ -60,6 +60,15 @@ def entry(key, value, spelled=False):
         head = struct.pack("<BH", 0, len(k)) + k
     v = value.encode("latin-1") if isinstance(value, str) else value
     return head + struct.pack("<I", len(v)) + v
+
+
+def hook_result(outcome, values=(), count=None):
+    """A HOOK_RESULT payload (PROTOCOL.md, "Hooks")."""
+    out = struct.pack("<BH", outcome, len(values) if count is None else count)
+    for value in values:
+        data = value.encode("utf-8") if isinstance(value, str) else value
+        out += struct.pack("<H", len(data)) + data
+    return out
 
 
 def request_head(entries, version=VERSION, count=None):
@@ -156,6 +165,19 @@ VECTORS = [
     ("response-error", "response", "valid", "ERROR with reason \"unsupported protocol version 3\"",
      frame(ERROR, b"unsupported protocol version 3")),
 
+    ("response-hook-groups", "response", "valid",
+     "HOOK_RESULT VALUES with two group names (groups_for_user's answer)",
+     frame(HOOK_RESULT, hook_result(3, ["secret-agents", "staff"]))),
+    ("response-hook-none", "response", "valid", "HOOK_RESULT NONE (no opinion / no such user)",
+     frame(HOOK_RESULT, hook_result(0))),
+    ("response-hook-bad-outcome", "response", "bad-outcome", "HOOK_RESULT with outcome 5",
+     frame(HOOK_RESULT, hook_result(5))),
+    ("response-hook-control-character", "response", "bad-header-value",
+     "HOOK_RESULT whose user name holds a CR LF (it would become r->user)",
+     frame(HOOK_RESULT, hook_result(3, [b"admin\r\nX: y"]))),
+    ("response-hook-truncated", "response", "truncated",
+     "HOOK_RESULT announcing 2 values whose payload holds one",
+     frame(HOOK_RESULT, hook_result(3, ["one"], count=2))),
     ("response-bad-version", "response", "bad-version", "RESPONSE_HEAD with protocol version 1",
      frame(RESPONSE_HEAD, response_head(200, "OK", [], version=1))),
     ("response-oversized-length", "response", "too-long",
