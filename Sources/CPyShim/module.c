@@ -88,6 +88,29 @@ int swpy_inject_async_exception(unsigned long thread_ident, PyObject *type) {
     return PyThreadState_SetAsyncExc(thread_ident, type);
 }
 
-void swpy_clear_async_exception(unsigned long thread_ident) {
-    PyThreadState_SetAsyncExc(thread_ident, NULL);
+void swpy_discard_async_exception(void) {
+    PyThreadState *tstate = PyThreadState_Get();
+    if (tstate->async_exc == NULL) {
+        return;
+    }
+    /* PyThreadState_SetAsyncExc(id, NULL) must not be used to clear it: it raises the
+       interpreter's "async exception pending" flag even for NULL, and only the eval loop of the
+       thread that raises one lowers that flag again. A flag left up makes every Python call take
+       the slow path, and with sys.settrace/setprofile active 3.11's loop never gets past the first
+       instruction of the next call. So let the eval loop take it: evaluating any code raises the
+       pending exception at its first instruction and lowers the flag. */
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    PyObject *namespace = PyDict_New();
+    if (namespace != NULL) {
+        PyObject *result = PyRun_String("None", Py_eval_input, namespace, namespace);
+        Py_XDECREF(result);
+        Py_DECREF(namespace);
+    }
+    PyErr_Clear();
+    if (tstate->async_exc != NULL) {
+        /* Not taken (out of memory above): drop it so it cannot hit the next request. */
+        Py_CLEAR(tstate->async_exc);
+    }
+    PyErr_Restore(type, value, traceback);
 }

@@ -154,8 +154,8 @@ public final class WSGIRequest {
                                 times: RequestTimes, serial: UInt) -> RequestOutcome {
         self.context = context
         // A RequestTimeout aimed at this thread's previous request must not hit this one.
-        swpy_clear_async_exception(pythonThreadIdent)
-        defer { swpy_clear_async_exception(pythonThreadIdent) }
+        swpy_discard_async_exception()
+        defer { swpy_discard_async_exception() }
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)
         let reloading = head.value(id: EnvironKeys.scriptReloading, in: payload).map { !$0.elementsEqual("0".utf8) } ?? true
         let lookup = context.scripts.lookup(

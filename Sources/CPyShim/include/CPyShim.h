@@ -49,8 +49,9 @@ int swpy_configure_module(const char *process_group, const char *application_gro
    CURRENT interpreter (GIL held). Returns how many threads were affected (0 or 1). */
 int swpy_inject_async_exception(unsigned long thread_ident, PyObject *type);
 
-/* Drops an injected exception the thread has not raised yet (current interpreter, GIL held). */
-void swpy_clear_async_exception(unsigned long thread_ident);
+/* Drops an injected exception the calling thread has not raised yet, from its current thread
+   state (GIL held), leaving the interpreter's pending flag down. */
+void swpy_discard_async_exception(void);
 
 /* ---- per-request objects ------------------------------------------------------------------- */
 
