@@ -11,38 +11,39 @@ public struct ExpressCommand: ParsableCommand {
     public init() {}
 }
 
+/// `setup-server` and `start-server` parse their own options with the option table
+/// (`ExpressOptionParser`), so they are only named here, for the top-level help.
 public struct SetupServer: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "setup-server",
-        abstract: "Write httpd.conf, apachectl and the rest of the server root, without starting Apache.")
-
-    @OptionGroup public var options: ServerOptions
+        commandName: "setup-server", abstract: OptionHelp.abstract("setup-server"))
 
     public init() {}
-
-    public func run() throws {
-        let config = try ServerConfiguration.resolve(options, in: .current())
-        try ServerRootWriter(config).write()
-        Console.warnAboutSetup(config)
-        ServerSummary.lines(config, includeControlFiles: true).forEach { print($0) }
-    }
 }
 
 public struct StartServer: ParsableCommand {
     public static let configuration = CommandConfiguration(
-        commandName: "start-server",
-        abstract: "Write the server root, then run Apache in the foreground in place of this command.")
-
-    @OptionGroup public var options: ServerOptions
+        commandName: "start-server", abstract: OptionHelp.abstract("start-server"))
 
     public init() {}
+}
 
-    public func run() throws {
+/// What `setup-server` and `start-server` do once their options are parsed.
+enum ServerCommand {
+    static func run(_ command: String, _ arguments: [String]) throws {
+        let options: ServerOptions
+        switch try ExpressOptionParser.parse(arguments) {
+        case .help:
+            print(OptionHelp.text(command: command))
+            return
+        case .options(let parsed):
+            options = ServerOptions(parsed)
+        }
+        let setupOnly = command == "setup-server" || options.setupOnly
         let config = try ServerConfiguration.resolve(options, in: .current())
         try ServerRootWriter(config).write()
         Console.warnAboutSetup(config)
-        ServerSummary.lines(config, includeControlFiles: options.setupOnly).forEach { print($0) }
-        if !options.setupOnly {
+        ServerSummary.lines(config, includeControlFiles: setupOnly).forEach { print($0) }
+        if !setupOnly {
             try ServerLauncher.execApache(config)
         }
     }

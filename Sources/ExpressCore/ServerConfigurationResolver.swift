@@ -10,6 +10,10 @@ extension ServerConfiguration {
     static let systemMimeTypes = "/etc/mime.types"
 
     public static func resolve(_ options: ServerOptions, in host: HostEnvironment) throws -> ServerConfiguration {
+        try OptionRefusals.check(options.parsed)
+        if options.parsed.positional.count > 1 {
+            throw ExpressError("one entry point only; also given: \(options.parsed.positional.dropFirst().joined(separator: " "))")
+        }
         try checkNumbers(options)
         try checkLogLevel(options.logLevel)
         let listenHost = try options.host.map(checkedHost)
@@ -75,7 +79,7 @@ extension ServerConfiguration {
             maxClients: maxClients, serverBacklog: options.serverBacklog,
             limitRequestBody: options.limitRequestBody, keepAliveTimeout: options.keepAliveTimeout,
             daemon: DaemonLimits(
-                listenBacklog: options.listenBacklog, queueTimeout: options.queueTimeout,
+                listenBacklog: options.daemonBacklog, queueTimeout: options.queueTimeout,
                 socketTimeout: options.socketTimeout, connectTimeout: options.connectTimeout,
                 requestTimeout: options.requestTimeout, inactivityTimeout: options.inactivityTimeout,
                 startupTimeout: options.startupTimeout, deadlockTimeout: options.deadlockTimeout,
@@ -121,7 +125,7 @@ extension ServerConfiguration {
         if let processes = options.processes { try require(processes, "processes", atLeast: 1, atMost: 10_000) }
         try require(options.threads, "threads", atLeast: 1, atMost: 65_533)
         if let maxClients = options.maxClients { try require(maxClients, "max-clients", atLeast: 1) }
-        try require(options.listenBacklog, "listen-backlog", atLeast: 1)
+        try require(options.daemonBacklog, "daemon-backlog", atLeast: 1)
         try require(options.serverBacklog, "server-backlog", atLeast: 1)
         try require(options.limitRequestBody, "limit-request-body", atLeast: 0)
         try require(options.keepAliveTimeout, "keep-alive-timeout", atLeast: 0)
