@@ -44,6 +44,34 @@ int swpy_raise(int kind, const char *message) {
     return -1;
 }
 
+static PyObject *exception_type(int kind) {
+    switch (kind) {
+    case SWPY_TYPE_ERROR: return PyExc_TypeError;
+    case SWPY_VALUE_ERROR: return PyExc_ValueError;
+    case SWPY_OS_ERROR: return PyExc_OSError;
+    default: return PyExc_RuntimeError;
+    }
+}
+
+int swpy_raise_with_repr(int kind, const char *message, PyObject *str) {
+    PyObject *bytes = PyUnicode_AsLatin1String(str);
+    if (bytes == NULL) {
+        return -1;
+    }
+    PyErr_Format(exception_type(kind), "%s: %R", message, bytes);
+    Py_DECREF(bytes);
+    return -1;
+}
+
+void swpy_raise_latin1_encode_error(PyObject *str) {
+    PyObject *bytes = PyUnicode_AsLatin1String(str);
+    if (bytes != NULL) {
+        /* Encodable after all (a str not in its canonical form): still refuse, saying why. */
+        Py_DECREF(bytes);
+        PyErr_SetString(PyExc_ValueError, "string could not be read as Latin-1");
+    }
+}
+
 int swpy_reraise(PyObject *exc_info) {
     if (!PyTuple_Check(exc_info) || PyTuple_GET_SIZE(exc_info) != 3) {
         PyErr_SetString(PyExc_TypeError, "exc_info must be a (type, value, traceback) tuple");
@@ -93,4 +121,12 @@ PyObject *swpy_fetch_exception_text(void) {
 
 int swpy_exception_is_system_exit(void) {
     return PyErr_ExceptionMatches(PyExc_SystemExit);
+}
+
+const char *swpy_exception_type_name(void) {
+    PyObject *type = PyErr_Occurred();
+    if (type == NULL || !PyType_Check(type)) {
+        return NULL;
+    }
+    return ((PyTypeObject *)type)->tp_name;
 }

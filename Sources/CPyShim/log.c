@@ -1,5 +1,6 @@
-/* mod_wsgi.Log: a text stream that turns writes into error-log lines (sys.stdout, sys.stderr and
-   wsgi.errors). A partial line waits for its newline, a flush() or the stream's end. */
+/* mod_wsgi.Log: the binary stream under sys.stdout, sys.stderr and wsgi.errors (each an
+   io.TextIOWrapper over one, as mod_wsgi 6 makes them); it turns written bytes into error-log
+   lines. A partial line waits for its newline, a flush() or the stream's end. */
 #include "shim_internal.h"
 #include <string.h>
 
@@ -40,14 +41,7 @@ static void flush_partial(LogObject *self) {
     }
 }
 
-static int write_text(LogObject *self, PyObject *text) {
-    if (!PyUnicode_Check(text)) {
-        PyErr_Format(PyExc_TypeError, "write() argument must be str, not %.100s", Py_TYPE(text)->tp_name);
-        return -1;
-    }
-    Py_ssize_t length;
-    const char *data = PyUnicode_AsUTF8AndSize(text, &length);
-    if (data == NULL) return -1;
+static int write_bytes(LogObject *self, const char *data, Py_ssize_t length) {
     const char *end = data + length;
     while (data < end) {
         const char *newline = memchr(data, '\n', (size_t)(end - data));
@@ -63,9 +57,41 @@ static int write_text(LogObject *self, PyObject *text) {
     return 0;
 }
 
-static PyObject *log_write(LogObject *self, PyObject *text) {
-    if (write_text(self, text) != 0) return NULL;
-    return PyLong_FromSsize_t(PyUnicode_GET_LENGTH(text));
+static int warned_str_write = 0;
+
+/* Writes any bytes-like object (bytes, bytearray, memoryview, ...). A str is still taken, as
+   mod_wsgi 6 takes it, with one DeprecationWarning per process: it belongs on the text stream.
+   Returns the number of bytes (or characters) written, or -1 with an exception set. */
+static Py_ssize_t write_object(LogObject *self, PyObject *object) {
+    if (PyUnicode_Check(object)) {
+        if (!warned_str_write) {
+            warned_str_write = 1;
+            if (PyErr_WarnEx(PyExc_DeprecationWarning,
+                             "str written to the binary log stream (wsgi.errors.buffer, sys.stderr.buffer); "
+                             "write bytes there, or str to the text stream", 1) != 0)
+                return -1;
+        }
+        Py_ssize_t length;
+        const char *data = PyUnicode_AsUTF8AndSize(object, &length);
+        if (data == NULL || write_bytes(self, data, length) != 0) return -1;
+        return PyUnicode_GET_LENGTH(object);
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(object, &view, PyBUF_SIMPLE) != 0) {
+        PyErr_Format(PyExc_TypeError, "write() argument must be a bytes-like object, not %.100s",
+                     Py_TYPE(object)->tp_name);
+        return -1;
+    }
+    int rc = write_bytes(self, view.buf, view.len);
+    Py_ssize_t length = view.len;
+    PyBuffer_Release(&view);
+    return rc == 0 ? length : -1;
+}
+
+static PyObject *log_write(LogObject *self, PyObject *object) {
+    Py_ssize_t written = write_object(self, object);
+    if (written < 0) return NULL;
+    return PyLong_FromSsize_t(written);
 }
 
 static PyObject *log_writelines(LogObject *self, PyObject *lines) {
@@ -73,9 +99,9 @@ static PyObject *log_writelines(LogObject *self, PyObject *lines) {
     if (iterator == NULL) return NULL;
     PyObject *item;
     while ((item = PyIter_Next(iterator)) != NULL) {
-        int rc = write_text(self, item);
+        Py_ssize_t written = write_object(self, item);
         Py_DECREF(item);
-        if (rc != 0) { Py_DECREF(iterator); return NULL; }
+        if (written < 0) { Py_DECREF(iterator); return NULL; }
     }
     Py_DECREF(iterator);
     if (PyErr_Occurred()) return NULL;
@@ -98,8 +124,8 @@ static void log_dealloc(LogObject *self) {
 }
 
 static PyMethodDef log_methods[] = {
-    {"write", (PyCFunction)log_write, METH_O, "Write text; each complete line goes to the error log."},
-    {"writelines", (PyCFunction)log_writelines, METH_O, "Write each string of an iterable."},
+    {"write", (PyCFunction)log_write, METH_O, "Write bytes; each complete line goes to the error log."},
+    {"writelines", (PyCFunction)log_writelines, METH_O, "Write each bytes-like object of an iterable."},
     {"flush", (PyCFunction)log_flush, METH_NOARGS, "Log a pending partial line."},
     {"close", (PyCFunction)log_close, METH_NOARGS, "Flush; the log itself stays open."},
     {"isatty", log_false, METH_NOARGS, NULL},
@@ -122,7 +148,7 @@ PyTypeObject swpy_LogType = {
     .tp_basicsize = sizeof(LogObject),
     .tp_dealloc = (destructor)log_dealloc,
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "A text stream writing lines to the Apache error log.",
+    .tp_doc = "A binary stream writing lines to the Apache error log.",
     .tp_methods = log_methods,
     .tp_getset = log_getset,
 };
@@ -136,4 +162,15 @@ PyObject *swpy_log_new(int level, PyObject *remote) {
     self->pending = NULL;
     self->pending_length = self->pending_capacity = 0;
     return (PyObject *)self;
+}
+
+PyObject *swpy_text_log_new(PyObject *text_wrapper, int level, PyObject *remote) {
+    PyObject *log = swpy_log_new(level, remote);
+    if (log == NULL) return NULL;
+    /* UTF-8 with errors replaced, line buffered and written through: each write reaches the Log
+       at once, which holds a partial line until its newline. */
+    PyObject *wrapper = PyObject_CallFunction(text_wrapper, "OssOOO", log, "utf-8", "replace", Py_None, Py_True,
+                                              Py_True);
+    Py_DECREF(log);
+    return wrapper;
 }

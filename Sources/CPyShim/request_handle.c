@@ -44,10 +44,10 @@ static PyObject *write_call(PyObject *handle, PyObject *data) {
 
 static PyMethodDef write_def = {"write", write_call, METH_O, "Write response body bytes."};
 
-static PyObject *start_response_call(PyObject *handle, PyObject *args, PyObject *kwds) {
-    static char *kwlist[] = {"status", "response_headers", "exc_info", NULL};
+static PyObject *start_response_call(PyObject *handle, PyObject *args) {
+    /* Positional only, headers a list: mod_wsgi's signature and its TypeError texts. */
     PyObject *status, *headers, *exc_info = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwds, "OO|O:start_response", kwlist, &status, &headers, &exc_info))
+    if (!PyArg_ParseTuple(args, "OO!|O:start_response", &status, &PyList_Type, &headers, &exc_info))
         return NULL;
     void *ctx = swpy_handle_context(handle, "start_response()");
     if (ctx == NULL) return NULL;
@@ -56,8 +56,7 @@ static PyObject *start_response_call(PyObject *handle, PyObject *args, PyObject 
 }
 
 static PyMethodDef start_response_def = {
-    "start_response", (PyCFunction)(void (*)(void))start_response_call, METH_VARARGS | METH_KEYWORDS,
-    "Begin the HTTP response (PEP 3333)."};
+    "start_response", (PyCFunction)start_response_call, METH_VARARGS, "Begin the HTTP response (PEP 3333)."};
 
 PyObject *swpy_start_response_new(PyObject *handle) {
     return PyCFunction_New(&start_response_def, handle);

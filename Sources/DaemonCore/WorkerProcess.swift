@@ -157,6 +157,7 @@ public enum WorkerProcess {
         settings.restrictStdin = python.restrictStdin ?? false
         settings.restrictStdout = python.restrictStdout ?? false
         settings.restrictSignal = python.restrictSignal ?? true
+        settings.apache = config.apache
         return settings
     }
 

@@ -34,10 +34,13 @@ final class EnvironTemplate: @unchecked Sendable {
     private let applicationStartKey = Py.interned("mod_wsgi.application_start")
     private let threadIDKey = Py.interned("mod_wsgi.thread_id")
     private let versionKey = Py.interned("mod_wsgi.version")
+    private let apacheVersionKey = Py.interned("apache.version")
     private let http = Py.interned("http")
     private let https = Py.interned("https")
     private let wsgiVersion: PyObjectPointer
     private let modVersion: PyObjectPointer
+    /// nil when the supervisor config did not say (unit tests).
+    private let apacheVersion: PyObjectPointer?
     private let multithread: PyObjectPointer
     private let multiprocess: PyObjectPointer
     private let runOnce: PyObjectPointer
@@ -51,6 +54,7 @@ final class EnvironTemplate: @unchecked Sendable {
         multiprocess = swpy_bool(settings.multiprocess ? 1 : 0)
         runOnce = swpy_bool(settings.runOnce ? 1 : 0)
         self.fileWrapper = fileWrapper
+        apacheVersion = settings.apache.version.count == 3 ? Self.intTuple(settings.apache.version) : nil
     }
 
     private static func intTuple(_ values: [Int]) -> PyObjectPointer {
@@ -103,6 +107,7 @@ final class EnvironTemplate: @unchecked Sendable {
         ok = ok && PyDict_SetItem(environ, fileWrapperKey, fileWrapper) == 0
         ok = ok && PyDict_SetItem(environ, inputTerminatedKey, swpy_true()) == 0
         ok = ok && PyDict_SetItem(environ, versionKey, modVersion) == 0
+        if let apacheVersion { ok = ok && PyDict_SetItem(environ, apacheVersionKey, apacheVersion) == 0 }
         ok = ok && PyDict_SetItem(environ, threadIDKey, threadID) == 0
         ok = ok && setTime(environ, requestStartKey, times.requestStart)
         ok = ok && setTime(environ, queueStartKey, times.queueStart)

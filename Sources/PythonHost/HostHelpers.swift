@@ -24,6 +24,18 @@ def apply_python_path(entries, home):
         sys.path.insert(0, home)
 
 
+def install_apache_module(version, mpm_name, maximum_processes, threads_per_process, description, build_date):
+    """The `apache` module of mod_wsgi: facts about the Apache server the daemon belongs to."""
+    module = types.ModuleType("apache")
+    module.version = version
+    module.mpm_name = mpm_name
+    module.maximum_processes = maximum_processes
+    module.threads_per_process = threads_per_process
+    module.description = description
+    module.build_date = build_date
+    sys.modules["apache"] = module
+
+
 def module_name(path):
     """The module name a script is loaded under, as mod_wsgi names it."""
     return "_mod_wsgi_" + hashlib.md5(path.encode("utf-8", "surrogateescape"),
@@ -34,7 +46,9 @@ def load_script(path, name):
     """Compiles and runs a WSGI script as module `name`; raises what the script raises."""
     with open(path, "rb") as script:
         source = script.read()
-    mtime = os.stat(path).st_mtime
+    # __mtime__ is the script's mtime in whole microseconds, as mod_wsgi stamps it; the reload
+    # check compares it with the file's, so a module without one is reloaded.
+    mtime = os.stat(path).st_mtime_ns // 1000
     code = compile(source, path, "exec", dont_inherit=True)
     module = types.ModuleType(name)
     module.__file__ = path
@@ -138,6 +152,8 @@ def restrict_signal_registration():
 
 class FileWrapper:
     """wsgi.file_wrapper: iterates a file-like object in blocks and closes it when done."""
+
+    __module__ = "mod_wsgi"
 
     def __init__(self, filelike, blksize=8192):
         self.filelike = filelike

@@ -4,6 +4,7 @@
 // interpreter and is only used while one of its thread states is current.
 import CPyShim
 import CPython
+import WireProtocol
 
 final class InterpreterContext: @unchecked Sendable {
     // @unchecked: immutable after setUp, except `threadStates`, which is only touched with the
@@ -17,6 +18,8 @@ final class InterpreterContext: @unchecked Sendable {
     let helpers: PyObjectPointer
     /// This interpreter's mod_wsgi.RequestTimeout.
     let requestTimeout: PyObjectPointer
+    /// io.TextIOWrapper, which wraps each request's wsgi.errors.
+    let textWrapper: PyObjectPointer
     /// Every thread state made for this interpreter (sub-interpreters only), with the PyThread
     /// ident of the thread that owns it: shutdown deletes them before ending the interpreter.
     var threadStates: [(ident: UInt, state: UnsafeMutablePointer<PyThreadState>)] = []
@@ -25,8 +28,10 @@ final class InterpreterContext: @unchecked Sendable {
     var nameText: String { String(decoding: name, as: UTF8.self) }
 
     private init(name: [UInt8], state: OpaquePointer, helpers: PyObjectPointer,
-                 fileWrapper: PyObjectPointer, requestTimeout: PyObjectPointer, settings: InterpreterSettings) {
+                 fileWrapper: PyObjectPointer, requestTimeout: PyObjectPointer, textWrapper: PyObjectPointer,
+                 settings: InterpreterSettings) {
         self.name = name
+        self.textWrapper = textWrapper
         self.state = state
         self.requestTimeout = requestTimeout
         self.helpers = helpers
@@ -40,7 +45,15 @@ final class InterpreterContext: @unchecked Sendable {
     static func setUp(name: [UInt8], settings: InterpreterSettings) throws -> InterpreterContext {
         let helpers = try Py.run(source: hostHelperSource, filename: "<mod_wsgi-swift>")
         do {
-            try configureSys(settings, helpers: helpers, applicationGroup: String(decoding: name, as: UTF8.self))
+            guard let io = PyImport_ImportModule("io") else {
+                throw PythonHostError.initialization(Py.fetchExceptionText() ?? "io module missing")
+            }
+            defer { Py_DECREF(io) }
+            guard let textWrapper = PyObject_GetAttrString(io, "TextIOWrapper") else {
+                throw PythonHostError.initialization(Py.fetchExceptionText() ?? "io.TextIOWrapper missing")
+            }
+            try configureSys(settings, helpers: helpers, applicationGroup: String(decoding: name, as: UTF8.self),
+                             textWrapper: textWrapper)
             guard let module = PyImport_ImportModule("mod_wsgi") else {
                 throw PythonHostError.initialization(Py.fetchExceptionText() ?? "mod_wsgi module missing")
             }
@@ -52,7 +65,7 @@ final class InterpreterContext: @unchecked Sendable {
             }
             Py_INCREF(wrapper)
             return InterpreterContext(name: name, state: PyInterpreterState_Get(), helpers: helpers, fileWrapper: wrapper,
-                                      requestTimeout: requestTimeout, settings: settings)
+                                      requestTimeout: requestTimeout, textWrapper: textWrapper, settings: settings)
         } catch {
             Py_DECREF(helpers)
             throw error
@@ -60,7 +73,7 @@ final class InterpreterContext: @unchecked Sendable {
     }
 
     private static func configureSys(_ settings: InterpreterSettings, helpers: PyObjectPointer,
-                                     applicationGroup: String) throws {
+                                     applicationGroup: String, textWrapper: PyObjectPointer) throws {
         func callHelper(_ name: String, _ arguments: [PyObjectPointer]) throws {
             guard let function = PyDict_GetItemString(helpers, name) else {
                 throw PythonHostError.initialization("host helper \(name) missing")
@@ -87,7 +100,7 @@ final class InterpreterContext: @unchecked Sendable {
             throw PythonHostError.initialization(Py.fetchExceptionText() ?? "could not set sys.argv")
         }
         for name in ["stdout", "stderr"] {
-            guard let log = swpy_log_new(Int32(SWPY_LOG_ERROR), nil) else {
+            guard let log = swpy_text_log_new(textWrapper, Int32(SWPY_LOG_ERROR), nil) else {
                 throw PythonHostError.initialization("could not create sys.\(name)")
             }
             PySys_SetObject(name, log)
@@ -97,7 +110,19 @@ final class InterpreterContext: @unchecked Sendable {
                                     modWSGIVersion.major, modWSGIVersion.minor, modWSGIVersion.micro) == 0 else {
             throw PythonHostError.initialization(Py.fetchExceptionText() ?? "mod_wsgi module setup failed")
         }
+        try installApacheModule(settings.apache, callHelper: callHelper)
         try applyRestrictions(settings, helpers: helpers, isMain: applicationGroup.isEmpty, callHelper: callHelper)
+    }
+
+    private static func installApacheModule(_ apache: ApacheServerInfo,
+                                            callHelper: (String, [PyObjectPointer]) throws -> Void) throws {
+        guard let version = PyTuple_New(apache.version.count) else { throw PythonHostError.initialization("out of memory") }
+        for (index, part) in apache.version.enumerated() { PyTuple_SetItem(version, index, PyLong_FromLong(part)) }
+        let values = [version, Py.string(apache.mpm), PyLong_FromLong(apache.maximumProcesses),
+                      PyLong_FromLong(apache.threadsPerProcess), Py.string(apache.description), Py.string(apache.built)]
+        defer { for value in values { if let value { Py_DECREF(value) } } }
+        guard values.allSatisfy({ $0 != nil }) else { throw PythonHostError.initialization("out of memory") }
+        try callHelper("install_apache_module", values.map { $0! })
     }
 
     /// WSGIRestrictStdin/Stdout/Signal in this interpreter, and mod_wsgi.Restricted for

@@ -1,4 +1,5 @@
 // What the worker tells the interpreter at start-up (from the supervisor config).
+import WireProtocol
 
 public struct InterpreterSettings: Sendable {
     /// WSGIPythonHome / python-home: a venv or prefix; nil for Debian's /usr.
@@ -29,6 +30,8 @@ public struct InterpreterSettings: Sendable {
     public var restrictStdout = false
     /// WSGIRestrictSignal: on unless turned off; never in a service process.
     public var restrictSignal = true
+    /// The Apache server, for the `apache` module and environ['apache.version'].
+    public var apache = ApacheServerInfo()
 
     public init() {}
 

@@ -1,5 +1,6 @@
 // Loading WSGI scripts as mod_wsgi does: module `_mod_wsgi_<md5 of path>`, one load per (script,
-// application group), and a changed mtime means the process must restart (daemon-mode reloading).
+// application group), and a changed `__mtime__` means the process must restart (daemon-mode
+// reloading).
 // Each interpreter (so each application group) has its own cache, used only while one of its
 // thread states is current.
 #if canImport(Glibc)
@@ -23,7 +24,6 @@ final class ScriptCache: @unchecked Sendable {
         var path: [UInt8]
         var cPath: [CChar]
         var module: PyObjectPointer
-        var modifiedAt: timespec
     }
 
     private var entries: [Entry] = []
@@ -113,10 +113,20 @@ final class ScriptCache: @unchecked Sendable {
         return truth == 1
     }
 
+    /// mod_wsgi's test: the module's `__mtime__` (whole microseconds) against the file's. A
+    /// module without one (or with one that is not an int), or a script that is gone, reloads.
     private func changedOnDisk(_ entry: Entry) -> Bool {
+        guard let dict = PyModule_GetDict(entry.module), let stamp = PyDict_GetItemString(dict, "__mtime__") else {
+            return true
+        }
+        let recorded = PyLong_AsLongLong(stamp)
+        if recorded == -1 && PyErr_Occurred() != nil {
+            PyErr_Clear()
+            return true
+        }
         var info = stat()
-        guard stat(entry.cPath, &info) == 0 else { return false }
-        return info.st_mtim.tv_sec != entry.modifiedAt.tv_sec || info.st_mtim.tv_nsec != entry.modifiedAt.tv_nsec
+        guard stat(entry.cPath, &info) == 0 else { return true }
+        return Int64(info.st_mtim.tv_sec) * 1_000_000 + Int64(info.st_mtim.tv_nsec) / 1000 != recorded
     }
 
     private func attribute(of module: PyObjectPointer, callable: UnsafeRawBufferPointer,
@@ -152,8 +162,7 @@ final class ScriptCache: @unchecked Sendable {
         guard let module = Py.call(loadFunction, [pathObject, moduleName]) else {
             return .failure(failure(path, traceback: Py.fetchExceptionText() ?? ""))
         }
-        entries.append(Entry(path: Array(path.utf8), cPath: Array(path.utf8CString),
-                             module: module, modifiedAt: info.st_mtim))
+        entries.append(Entry(path: Array(path.utf8), cPath: Array(path.utf8CString), module: module))
         return .success(module)
     }
 

@@ -206,7 +206,7 @@ public final class WSGIRequest {
         let remoteObject = remote.isEmpty ? nil : remote.withUnsafeBytes { Py.latin1($0) }
         defer { if let remoteObject { Py_DECREF(remoteObject) } }
         guard let input = swpy_input_new(handle),
-              let errors = swpy_log_new(Int32(SWPY_LOG_ERROR), remoteObject),
+              let errors = swpy_text_log_new(context.textWrapper, Int32(SWPY_LOG_ERROR), remoteObject),
               let startResponse = swpy_start_response_new(handle) else { return failBeforeCall() }
         defer { Py_DECREF(input); Py_DECREF(errors); Py_DECREF(startResponse) }
 
@@ -240,18 +240,32 @@ public final class WSGIRequest {
         return finishAfterError()
     }
 
-    /// Logs the pending Python exception with its traceback, one log line per traceback line.
+    /// Logs the pending Python exception as mod_wsgi 6 does: a line naming the exception class,
+    /// the script and the interpreter (SystemExit has a line of its own), then the traceback one
+    /// line at a time. An injected or raised RequestTimeout is expected: one info line, no
+    /// traceback, and the request ends with 504 when nothing was committed yet.
     func reportException() {
         if PyErr_ExceptionMatches(context.requestTimeout) != 0 {
-            // Expected when request-timeout fired: no traceback, the thread carries on.
             PyErr_Clear()
             interrupted = true
-            log(.info, "Request for WSGI script '\(scriptPathText)' was interrupted by RequestTimeout; the thread recovered.")
+            log(.info, headQueued ? "Request interrupted by RequestTimeout after headers sent; response truncated."
+                : "Request interrupted by RequestTimeout; thread recovered.")
             return
         }
+        let isSystemExit = swpy_exception_is_system_exit() != 0
+        let typeName = swpy_exception_type_name().map { String(cString: $0) } ?? "Unknown"
         guard let text = Py.fetchExceptionText() else { return }
-        log(.error, "Exception occurred processing WSGI script '\(scriptPathText)'.")
+        let script = scriptPathText
+        let place = "WSGI script '\(script)' for \(interpreterDescription)"
+        log(.error, isSystemExit ? "[script \(script)] \(typeName) exception raised by \(place); ignored."
+            : "[script \(script)] \(typeName) exception raised processing \(place).")
         for line in text.split(separator: "\n") { log(.error, String(line)) }
+    }
+
+    /// "main interpreter of daemon process 'site'" / "sub-interpreter 'name' of daemon process 'site'".
+    var interpreterDescription: String {
+        let interpreter = context.isMain ? "main interpreter" : "sub-interpreter '\(context.nameText)'"
+        return "\(interpreter) of daemon process '\(self.interpreter.settings.processGroup)'"
     }
 
     func log(_ level: Logger.Level, _ message: String) {

@@ -13,54 +13,51 @@ private let flushThreshold = 64 * 1024
 extension WSGIRequest {
     // MARK: start_response
 
+    /// start_response as mod_wsgi 6 checks it, with its exception types and messages: exc_info
+    /// must be a tuple or None; once the head is committed (the first non-empty body bytes) a call
+    /// with exc_info re-raises it and one without is a RuntimeError; before that a second call
+    /// simply replaces status and headers.
     func startResponse(status: PyObjectPointer, headers: PyObjectPointer, excInfo: PyObjectPointer) -> Int32 {
         if excInfo != swpy_none() {
-            if headSent { return swpy_reraise(excInfo) }
-        } else if started {
-            return swpy_raise(Int32(SWPY_RUNTIME_ERROR),
-                              "start_response() was already called; pass exc_info to replace the response")
+            guard swpy_is_tuple(excInfo) != 0 else {
+                return swpy_raise(Int32(SWPY_RUNTIME_ERROR), "start_response() argument 'exc_info' must be a 3-tuple or None")
+            }
+            if headQueued { return swpy_reraise(excInfo) }
+        } else if headQueued {
+            return swpy_raise(Int32(SWPY_RUNTIME_ERROR), "start_response() called more than once without exc_info")
         }
-        guard swpy_is_str(status) != 0 else {
-            return swpy_raise(Int32(SWPY_TYPE_ERROR), "expected str object for status, value of type \(String(cString: swpy_type_name(status))) found")
-        }
-        var statusData: UnsafePointer<CChar>?
-        var statusLength = 0
-        guard swpy_str_latin1(status, &statusData, &statusLength) == 0 else {
-            return swpy_raise(Int32(SWPY_VALUE_ERROR), "status must contain only Latin-1 characters")
-        }
-        let statusBytes = UnsafeRawBufferPointer(start: statusData, count: statusLength)
-        guard statusLength >= 4, statusBytes[0...2].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-              statusBytes[3] == UInt8(ascii: " ") else {
-            return swpy_raise(Int32(SWPY_VALUE_ERROR),
-                              "status '\(Py.text(status))' must be a 3 digit code, a space and a reason phrase")
+        guard let statusBytes = latin1Bytes(status) else { return -1 }
+        if let problem = statusLineProblem(statusBytes) {
+            return swpy_raise_with_repr(Int32(SWPY_VALUE_ERROR), problem, status)
         }
         let code = Int(statusBytes[0] - 0x30) * 100 + Int(statusBytes[1] - 0x30) * 10 + Int(statusBytes[2] - 0x30)
+        let reason = statusBytes.count > 4 ? UnsafeRawBufferPointer(rebasing: statusBytes[4...]) : UnsafeRawBufferPointer(start: nil, count: 0)
         do {
-            try scratchBuilder.reset(status: code, reason: UnsafeRawBufferPointer(rebasing: statusBytes[4...]))
+            try scratchBuilder.reset(status: code, reason: reason)
         } catch {
             return swpy_raise(Int32(SWPY_VALUE_ERROR), "invalid status '\(Py.text(status))': \(error)")
         }
-        guard swpy_is_list(headers) != 0 else {
-            return swpy_raise(Int32(SWPY_TYPE_ERROR), "response headers must be a list, not \(String(cString: swpy_type_name(headers)))")
-        }
+        // The list type itself is checked where the arguments are parsed (CPyShim).
         var declaredLength: Int64?
         for index in 0..<swpy_sequence_fast_size(headers) {
             let item = swpy_sequence_fast_item(headers, index)!
-            guard swpy_is_tuple(item) != 0, swpy_sequence_fast_size(item) == 2 else {
-                return swpy_raise(Int32(SWPY_TYPE_ERROR), "response headers must be (name, value) tuples, found \(Py.text(item))")
+            guard swpy_is_tuple(item) != 0 else {
+                return swpy_raise(Int32(SWPY_TYPE_ERROR), "each header must be a 2-tuple, not \(String(cString: swpy_type_name(item)))")
+            }
+            guard swpy_sequence_fast_size(item) == 2 else {
+                return swpy_raise(Int32(SWPY_VALUE_ERROR), "each header must be a 2-tuple, got length \(swpy_sequence_fast_size(item))")
             }
             let name = swpy_sequence_fast_item(item, 0)!
             let value = swpy_sequence_fast_item(item, 1)!
-            guard swpy_is_str(name) != 0, swpy_is_str(value) != 0 else {
-                return swpy_raise(Int32(SWPY_TYPE_ERROR), "response header names and values must be str, found \(Py.text(item))")
+            guard let nameBytes = latin1Bytes(name) else { return -1 }
+            if let problem = headerNameProblem(nameBytes) {
+                return problem.isEmpty ? swpy_raise(Int32(SWPY_VALUE_ERROR), "header name is empty")
+                    : swpy_raise_with_repr(Int32(SWPY_VALUE_ERROR), problem, name)
             }
-            var nameData: UnsafePointer<CChar>?, nameLength = 0, valueData: UnsafePointer<CChar>?, valueLength = 0
-            guard swpy_str_latin1(name, &nameData, &nameLength) == 0,
-                  swpy_str_latin1(value, &valueData, &valueLength) == 0 else {
-                return swpy_raise(Int32(SWPY_VALUE_ERROR), "response header \(Py.text(item)) must contain only Latin-1 characters")
+            guard let valueBytes = latin1Bytes(value) else { return -1 }
+            if valueBytes.contains(where: { $0 == 0x0D || $0 == 0x0A }) {
+                return swpy_raise_with_repr(Int32(SWPY_VALUE_ERROR), "carriage return/line feed character in header value", value)
             }
-            let nameBytes = UnsafeRawBufferPointer(start: nameData, count: nameLength)
-            let valueBytes = UnsafeRawBufferPointer(start: valueData, count: valueLength)
             do {
                 try scratchBuilder.addHeader(name: nameBytes, value: valueBytes)
             } catch WireProtocolError.badHeaderValue {
@@ -79,13 +76,46 @@ extension WSGIRequest {
         swap(&headBuilder, &scratchBuilder)
         contentLength = declaredLength
         started = true
-        if headQueued {
-            // exc_info replaced a response whose head was buffered but never sent.
-            pending.removeAll(keepingCapacity: true)
-            headQueued = false
-            bodyBytes = 0
-        }
         return 0
+    }
+
+    /// The Latin-1 bytes of a str, borrowed; nil with mod_wsgi's exception set (TypeError for a
+    /// non-str, UnicodeEncodeError for a character above U+00FF).
+    private func latin1Bytes(_ object: PyObjectPointer) -> UnsafeRawBufferPointer? {
+        guard swpy_is_str(object) != 0 else {
+            _ = swpy_raise(Int32(SWPY_TYPE_ERROR), "must be str, not \(String(cString: swpy_type_name(object)))")
+            return nil
+        }
+        var data: UnsafePointer<CChar>?
+        var length = 0
+        guard swpy_str_latin1(object, &data, &length) == 0 else {
+            swpy_raise_latin1_encode_error(object)
+            return nil
+        }
+        return UnsafeRawBufferPointer(start: data, count: length)
+    }
+
+    /// What is wrong with a status line, in mod_wsgi's words: three digits, then the end or a space
+    /// and a reason phrase without control characters.
+    private func statusLineProblem(_ status: UnsafeRawBufferPointer) -> String? {
+        let isDigit = { (byte: UInt8) in byte >= 0x30 && byte <= 0x39 }
+        guard status.count >= 3, status[0...2].allSatisfy(isDigit), status.count == 3 || !isDigit(status[3]) else {
+            return "status code must be a 3 digit integer"
+        }
+        if status.count == 3 { return nil }
+        guard status[3] == UInt8(ascii: " ") else { return "no space following status code" }
+        if status[4...].contains(where: isControl) { return "control character in status reason phrase" }
+        return nil
+    }
+
+    /// "" for an empty name, else mod_wsgi's words for a control or space character; nil when fine.
+    private func headerNameProblem(_ name: UnsafeRawBufferPointer) -> String? {
+        if name.isEmpty { return "" }
+        for byte in name {
+            if isControl(byte) { return "control character in header name" }
+            if byte == UInt8(ascii: " ") { return "space character in header name" }
+        }
+        return nil
     }
 
     // MARK: write() and the result iteration
@@ -242,14 +272,16 @@ extension WSGIRequest {
         return flush() ? .completed : .connectionFailed(failure ?? "send failed")
     }
 
-    /// An error ended the request: a 500 page when nothing was sent yet, else an aborted end.
+    /// An error ended the request. Before any body bytes committed the head: a 500 page, or a 504
+    /// after RequestTimeout. After: what was committed goes out (still buffered bytes of a list
+    /// included, as mod_wsgi writes each item as it comes) and the end is marked aborted.
     func finishAfterError() -> RequestOutcome {
         if let failure { return .connectionFailed(failure) }
-        if interrupted && !headSent {
+        if interrupted && !headQueued {
             pending.removeAll(keepingCapacity: true)
             FrameEncoder.appendControl(.requestTimeout, to: &pending)
             headQueued = false
-        } else if !headSent {
+        } else if !headQueued {
             pending.removeAll(keepingCapacity: true)
             pending.append(contentsOf: internalErrorFrames(headMethod: isHeadMethod))
             headQueued = true
@@ -335,4 +367,9 @@ func internalErrorFrames(headMethod: Bool) -> [UInt8] {
     if !headMethod { body.withUnsafeBytes { FrameEncoder.appendBody($0, to: &frames) } }
     FrameEncoder.appendEnd(aborted: false, to: &frames)
     return frames
+}
+
+/// C's iscntrl in the C locale: what mod_wsgi refuses in a status line or header name.
+private func isControl(_ byte: UInt8) -> Bool {
+    byte < 0x20 || byte == 0x7F
 }

@@ -192,6 +192,8 @@ public struct SupervisorConfig: Sendable, Equatable {
     public var logLevel: String = "warn"
     public var apacheUID: UInt32 = 0
     public var apacheGID: UInt32 = 0
+    /// What the daemons' `apache` Python module reports (`apache-*` keys).
+    public var apache = ApacheServerInfo()
     public var pythonHome: String?
     public var pythonPath: [String] = []
     public var python = PythonProcessSettings()
@@ -239,6 +241,7 @@ public struct SupervisorConfig: Sendable, Equatable {
         if serverPID > 0 { lines.append("server-pid \(serverPID)") }
         lines += ["generation \(generation)", "log-level \(logLevel)", "apache-user \(apacheUID)",
                   "apache-group \(apacheGID)"]
+        lines += apache.lines
         if let pythonHome { lines.append("python-home \(pythonHome)") }
         if !pythonPath.isEmpty { lines.append("python-path \(pythonPath.joined(separator: ":"))") }
         lines += python.lines
@@ -329,6 +332,8 @@ public struct SupervisorConfig: Sendable, Equatable {
             case "apache-group":
                 guard let gid = UInt32(value) else { throw fail("not a numeric gid: '\(value)'") }
                 config.apacheGID = gid
+            case "apache-version", "apache-mpm", "apache-limits", "apache-built", "apache-description":
+                guard config.apache.parse(key: key, value: value) else { throw fail("bad value '\(value)'") }
             case "python-home":
                 config.pythonHome = value
             case "python-path":
@@ -377,4 +382,45 @@ public enum DaemonOptions {
         "response-flush-delay", "socket-user", "script-user", "script-group", "cpu-time-limit",
         "cpu-priority", "memory-limit", "virtual-memory-limit", "server-metrics",
     ]
+}
+
+/// The Apache server the daemons belong to, as the Python `apache` module reports it.
+public struct ApacheServerInfo: Sendable, Equatable {
+    public var version: [Int] = []
+    public var mpm: String = ""
+    public var maximumProcesses: Int = 1
+    public var threadsPerProcess: Int = 1
+    public var built: String = ""
+    public var description: String = ""
+
+    public init() {}
+
+    mutating func parse(key: String, value: String) -> Bool {
+        switch key {
+        case "apache-version":
+            let parts = value.split(separator: ".").compactMap { Int($0) }
+            guard parts.count == 3 else { return false }
+            version = parts
+        case "apache-mpm":
+            mpm = value
+        case "apache-limits":
+            let parts = value.split(separator: " ").compactMap { Int($0) }
+            guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else { return false }
+            (maximumProcesses, threadsPerProcess) = (parts[0], parts[1])
+        case "apache-built":
+            built = value
+        case "apache-description":
+            description = value
+        default:
+            return false
+        }
+        return true
+    }
+
+    var lines: [String] {
+        guard version.count == 3 else { return [] }
+        return ["apache-version \(version.map(String.init).joined(separator: "."))", "apache-mpm \(mpm)",
+                "apache-limits \(maximumProcesses) \(threadsPerProcess)", "apache-built \(built)",
+                "apache-description \(description)"]
+    }
 }

@@ -9,6 +9,8 @@
 #include "wsgi_config.h"
 
 #include "ap_mpm.h"
+#include "ap_release.h"
+#include "httpd.h"
 #include "http_core.h"
 #include "http_log.h"
 #include "apr_file_io.h"
@@ -187,6 +189,29 @@ static void add_python_settings(apr_pool_t *p, apr_array_header_t *lines,
         LINE("python-warnings %s", ((const char **)python->warnings->elts)[i]);
 }
 
+/* What the Python `apache` module and environ['apache.version'] report in the daemons, which
+ * cannot ask Apache themselves. */
+static void add_apache_info(apr_pool_t *p, apr_array_header_t *lines)
+{
+    int threaded = 0, forked = 0, threads = 0, processes = 0;
+
+    ap_mpm_query(AP_MPMQ_IS_THREADED, &threaded);
+    if (threaded != AP_MPMQ_NOT_SUPPORTED)
+        ap_mpm_query(AP_MPMQ_MAX_THREADS, &threads);
+    ap_mpm_query(AP_MPMQ_IS_FORKED, &forked);
+    if (forked != AP_MPMQ_NOT_SUPPORTED) {
+        ap_mpm_query(AP_MPMQ_MAX_DAEMON_USED, &processes);
+        if (processes == -1)
+            ap_mpm_query(AP_MPMQ_MAX_DAEMONS, &processes);
+    }
+    LINE("apache-version %d.%d.%d", AP_SERVER_MAJORVERSION_NUMBER, AP_SERVER_MINORVERSION_NUMBER,
+         AP_SERVER_PATCHLEVEL_NUMBER);
+    LINE("apache-mpm %s", ap_show_mpm());
+    LINE("apache-limits %d %d", processes > 0 ? processes : 1, threads > 0 ? threads : 1);
+    LINE("apache-built %s", ap_get_server_built());
+    LINE("apache-description %s", ap_get_server_description());
+}
+
 const char *wsgi_supervisor_config_text(apr_pool_t *p, server_rec *s, pid_t server_pid,
                                         int generation)
 {
@@ -200,6 +225,7 @@ const char *wsgi_supervisor_config_text(apr_pool_t *p, server_rec *s, pid_t serv
     LINE("log-level %s", log_level_name(s->log.level));
     LINE("apache-user %lu", (unsigned long)global->apache_uid);
     LINE("apache-group %lu", (unsigned long)global->apache_gid);
+    add_apache_info(p, lines);
     if (global->python_home)
         LINE("python-home %s", global->python_home);
     if (global->python_path)

@@ -33,7 +33,7 @@ final class EnvironTests: XCTestCase {
         XCTAssertEqual(env["wsgi.run_once"] as? Bool, false)
         XCTAssertEqual(env["wsgi.input_terminated"] as? Bool, true)
         XCTAssertEqual(env["wsgi.input"] as? String, "'Input'")
-        XCTAssertEqual(env["wsgi.errors"] as? String, "'Log'")
+        XCTAssertEqual(env["wsgi.errors"] as? String, "'TextIOWrapper'")
         XCTAssertEqual(env["wsgi.file_wrapper"] as? String, "'type'")
         XCTAssertEqual(env["mod_wsgi.version"] as? [Int], [6, 0, 5])
         XCTAssertEqual(env["mod_wsgi.process_group"] as? String, "tests")

@@ -67,7 +67,7 @@ final class ResponseTests: XCTestCase {
         XCTAssertEqual(served.response.status, 500)
         XCTAssertEqual(served.response.aborted, false)
         XCTAssertTrue(served.text.contains("Internal Server Error"))
-        XCTAssertTrue(served.logs.contains("[error] [remote 127.0.0.1:5555] Exception occurred processing WSGI script '\(path)'."),
+        XCTAssertTrue(served.logs.contains { $0.hasPrefix("[error] [remote 127.0.0.1:5555] [script \(path)] RuntimeError exception raised processing WSGI script '\(path)' for main interpreter of daemon process") },
                       "\(served.logs)")
         XCTAssertTrue(served.logs.contains { $0.hasSuffix("Traceback (most recent call last):") })
         XCTAssertTrue(served.logs.contains { $0.hasSuffix("RuntimeError: boom") })
@@ -75,18 +75,27 @@ final class ResponseTests: XCTestCase {
 
     func testStatusAndHeaderValidation() throws {
         let cases: [(String, String)] = [
-            ("start_response('200OK', [])", "ValueError: status '200OK' must be a 3 digit code"),
-            ("start_response(200, [])", "TypeError: expected str object for status"),
-            ("start_response('200 OK', ('X', 'y'))", "TypeError: response headers must be a list"),
-            ("start_response('200 OK', [('X', 1)])", "TypeError: response header names and values must be str"),
-            ("start_response('200 OK', [('X', 'a\\r\\nSet-Cookie: evil=1')])", "ValueError: embedded newline or other control character in response header"),
+            ("start_response('200OK', [])", "ValueError: no space following status code: b'200OK'"),
+            ("start_response('2000 OK', [])", "ValueError: status code must be a 3 digit integer: b'2000 OK'"),
+            ("start_response('OK', [])", "ValueError: status code must be a 3 digit integer: b'OK'"),
+            ("start_response(200, [])", "TypeError: must be str, not int"),
+            ("start_response('200 OK', ('X', 'y'))", "TypeError: start_response() argument 2 must be list, not tuple"),
+            ("start_response('200 OK', {'X': 'y'})", "TypeError: start_response() argument 2 must be list, not dict"),
+            ("start_response('200 OK', ['X: y'])", "TypeError: each header must be a 2-tuple, not str"),
+            ("start_response('200 OK', [('a', 'b', 'c')])", "ValueError: each header must be a 2-tuple, got length 3"),
+            ("start_response('200 OK', [('X', 1)])", "TypeError: must be str, not int"),
+            ("start_response('200 OK', [('X', '\\u65e5')])", "UnicodeEncodeError: 'latin-1' codec can't encode character"),
+            ("start_response('200 OK', [('', 'v')])", "ValueError: header name is empty"),
+            ("start_response('200 OK', [('X\\tY', 'v')])", "ValueError: control character in header name: b'X\\tY'"),
+            ("start_response('200 OK', [('X', 'a\\r\\nSet-Cookie: evil=1')])",
+             "ValueError: carriage return/line feed character in header value: b'a\\r\\nSet-Cookie: evil=1'"),
             ("start_response('200 OK', [('X', 'a\\x1b[31mred')])", "ValueError: embedded newline or other control character in response header"),
             ("start_response('101 Switching Protocols', [('Upgrade', 'h2c')])",
              "ValueError: invalid status '101 Switching Protocols': response status 101 is not a final status (200..599)"),
-            ("start_response('200 O\\x07K', [])", "response reason phrase contains a control character other than HTAB"),
-            ("start_response('200 OK', [('Bad Name', 'v')])", "ValueError: invalid response header"),
+            ("start_response('200 O\\x07K', [])", "ValueError: control character in status reason phrase: b'200 O\\x07K'"),
+            ("start_response('200 OK', [('Bad Name', 'v')])", "ValueError: space character in header name: b'Bad Name'"),
             ("start_response('200 OK', [('Content-Length', 'ten')])", "ValueError: invalid Content-Length header value 'ten'"),
-            ("start_response('200 OK', []); start_response('500 Oops', [])", "RuntimeError: start_response() was already called"),
+            ("start_response('200 OK', [], 'no')", "RuntimeError: start_response() argument 'exc_info' must be a 3-tuple or None"),
         ]
         for (call, expected) in cases {
             let served = try serve(TestHost.script("""
@@ -139,6 +148,42 @@ final class ResponseTests: XCTestCase {
         XCTAssertEqual(reraised.text, "partial")
         XCTAssertEqual(reraised.response.aborted, true)
         XCTAssertTrue(reraised.logs.contains { $0.contains("KeyError: 'late'") }, "\(reraised.logs)")
+    }
+
+    func testASecondCallReplacesUntilBodyBytesCommitTheHead() throws {
+        let replaced = try serve(TestHost.script("""
+            def application(environ, start_response):
+                start_response("200 OK", [("X-First", "1")])
+                start_response("201 Created", [("X-Second", "2")])
+                return [b"second-wins"]
+            """))
+        XCTAssertEqual(replaced.response.status, 201)
+        XCTAssertEqual(replaced.response.headers, [["X-Second", "2"]])
+
+        let refused = try serve(TestHost.script("""
+            def application(environ, start_response):
+                write = start_response("200 OK", [])
+                write(b"pre-")
+                try:
+                    start_response("500 Error", [])
+                except RuntimeError as error:
+                    write(("err:" + str(error)).encode())
+                return []
+            """))
+        XCTAssertEqual(refused.response.status, 200)
+        XCTAssertEqual(refused.text, "pre-err:start_response() called more than once without exc_info")
+    }
+
+    func testANonBytesItemAfterTheFirstKeepsWhatWasCommitted() throws {
+        let served = try serve(TestHost.script("""
+            def application(environ, start_response):
+                start_response("200 OK", [("Content-Type", "text/plain")])
+                return [b"bytes-ok", 12345]
+            """))
+        XCTAssertEqual(served.response.status, 200)
+        XCTAssertEqual(served.text, "bytes-ok")
+        XCTAssertEqual(served.response.aborted, true)
+        XCTAssertTrue(served.logs.contains { $0.contains("TypeError exception raised processing WSGI script") }, "\(served.logs)")
     }
 
     func testContentLengthTrimsAndDetectsShortBodies() throws {

@@ -67,8 +67,11 @@ PyObject *swpy_start_response_new(PyObject *handle);
 /* A wsgi.input object reading body chunks through read_body. */
 PyObject *swpy_input_new(PyObject *handle);
 
-/* A line-buffered text stream that sends each line to log_line (sys.stdout, sys.stderr, wsgi.errors). */
+/* The binary stream that sends each line written to it to log_line. */
 PyObject *swpy_log_new(int level, PyObject *remote);
+
+/* sys.stdout, sys.stderr and wsgi.errors: `text_wrapper` (io.TextIOWrapper) over a new Log. */
+PyObject *swpy_text_log_new(PyObject *text_wrapper, int level, PyObject *remote);
 
 /* ---- small helpers for Swift --------------------------------------------------------------- */
 
@@ -96,6 +99,12 @@ int swpy_str_latin1(PyObject *str, const char **data, Py_ssize_t *length);
 enum { SWPY_TYPE_ERROR = 0, SWPY_VALUE_ERROR = 1, SWPY_RUNTIME_ERROR = 2, SWPY_OS_ERROR = 3 };
 int swpy_raise(int kind, const char *message);
 
+/* Raises `kind` with "message: <repr of the str's Latin-1 bytes>"; always returns -1. */
+int swpy_raise_with_repr(int kind, const char *message, PyObject *str);
+
+/* Raises the UnicodeEncodeError that encoding `str` to Latin-1 gives. */
+void swpy_raise_latin1_encode_error(PyObject *str);
+
 /* Re-raises a (type, value, traceback) exc_info tuple; returns -1 (or raises TypeError when it is
    not one). */
 int swpy_reraise(PyObject *exc_info);
@@ -103,6 +112,9 @@ int swpy_reraise(PyObject *exc_info);
 /* The pending exception as traceback text ("Traceback (most recent call last): ..."), clearing
    it. New reference, or NULL when no exception was pending. */
 PyObject *swpy_fetch_exception_text(void);
+
+/* The C type name (tp_name) of the pending exception's class, or NULL (not cleared). */
+const char *swpy_exception_type_name(void);
 
 /* 1 when the pending exception is an instance of SystemExit (not cleared). */
 int swpy_exception_is_system_exit(void);
