@@ -2,7 +2,7 @@
 /// the module are looked up, defaults that depend on the host are filled in.
 /// Built by `ServerConfiguration.resolve(_:in:)`.
 public struct ServerConfiguration: Equatable, Sendable {
-    /// Timeouts and limits passed to WSGIDaemonProcess under mod_wsgi's option names.
+    /// Timeouts, limits and buffers passed to WSGIDaemonProcess under mod_wsgi's option names.
     public struct DaemonLimits: Equatable, Sendable {
         public var listenBacklog: Int
         public var queueTimeout: Int
@@ -16,12 +16,79 @@ public struct ServerConfiguration: Equatable, Sendable {
         public var shutdownTimeout: Int
         public var restartInterval: Int
         public var maximumRequests: Int
+        public var interruptTimeout = 0
+        public var evictionTimeout = 0
+        public var cpuTimeLimit = 0
+        public var sendBufferSize = 0
+        public var receiveBufferSize = 0
+        public var headerBufferSize = 0
+        public var responseBufferSize = 0
+        public var responseSocketTimeout = 0
+        public var responseFlushDelay = 5
+        public var switchInterval: Double?
+    }
+
+    public enum ApplicationType: String, Equatable, Sendable {
+        case script, module, paste, `static`
+    }
+
+    /// HTTPS: a second listener with its own virtual host(s).
+    public struct TLS: Equatable, Sendable {
+        public var port: Int
+        public var certificateFile: String
+        public var keyFile: String
+        public var chainFile: String?
+        public var caCertificateFile: String?
+        /// URLs needing a client certificate; `/` when only the CA file is given.
+        public var verifyClientURLs: [String]
+        public var passEnvironment: Bool
+        public var httpsOnly: Bool
+        public var hstsPolicy: String?
+    }
+
+    /// Log files, formats and rotation.
+    public struct Logs: Equatable, Sendable {
+        public var directory: String
+        public var errorLogName: String
+        public var accessLogName: String
+        /// `common`, `combined` or a LogFormat string.
+        public var accessLogFormat: String
+        public var errorLogFormat: String?
+        public var rotate: Bool
+        public var maxSizeMB: Int
+        public var rotatelogs: String
+        /// httpd's `-E` file for start-up messages.
+        public var startupLog: String?
+    }
+
+    /// The debugging aids of --debug-mode.
+    public struct Debugging: Equatable, Sendable {
+        public var enabled = false
+        public var debugger = false
+        public var debuggerStartup = false
+        public var coverageDirectory: String?
+        public var profilerDirectory: String?
+        public var recorderDirectory: String?
+        public var gdbExecutable: String?
+    }
+
+    /// A --service-script: a script run in a daemon process of its own, with no request threads.
+    public struct Service: Equatable, Sendable {
+        public var name: String
+        public var script: String
+        public var user: String
+        public var group: String
+        public var logFile: String?
     }
 
     /// Address to listen on; nil listens on every address.
     public var host: String?
-    /// `--host`, or `localhost`: the ServerName and part of the group and server-root names.
+    /// `--host`, or `localhost`: part of the group and server-root names.
     public var serverName: String
+    /// `--server-name`: the site then answers only to it (and its aliases).
+    public var siteName: String?
+    public var serverAliases: [String] = []
+    public var allowLocalhost = false
     public var port: Int
     public var user: String
     public var group: String
@@ -39,10 +106,16 @@ public struct ServerConfiguration: Equatable, Sendable {
     /// The system's mime.types, or an empty one written into the server root when there is none.
     public var mimeTypesFile: String
     public var module: ModuleLocator.Location
-    /// The WSGI script; `<server root>/default.wsgi` when none was given.
+    /// MOD_WSGI_PYTHON_HOME, written as WSGIPythonHome (the pip entry point sets it).
+    public var pythonHome: String?
+    /// The entry point: a script or Paste file path, a module name, or "" for static sites.
     public var scriptPath: String
+    public var applicationType: ApplicationType = .script
     public var usesDefaultScript: Bool
     public var callableObject: String
+    /// nil is the main interpreter, %{GLOBAL}.
+    public var applicationGroup: String?
+    public var processGroupOption: String?
     public var locale: String
     public var chunkedRequest: Bool
 
@@ -59,22 +132,155 @@ public struct ServerConfiguration: Equatable, Sendable {
     public var logLevel: String
     public var logToTerminal: Bool
     public var accessLog: Bool
+    public var logs: Logs? = nil
+    public var pidFileOption: String?
 
-    /// The WSGIDaemonProcess group name, `<server name>:<port>`.
-    public var processGroup: String { "\(serverName):\(port)" }
+    public var tls: TLS?
+    public var site = Site()
+    public var apache = ApacheTuning()
+    public var debugging = Debugging()
+    public var services: [Service] = []
+    public var reloadOnChanges = false
+    public var disableReloading = false
+
+    /// The WSGIDaemonProcess group name, `<server name>:<port>` unless --process-group.
+    public var processGroup: String { processGroupOption ?? "\(serverName):\(port)" }
     /// What the daemon processes show in ps.
-    public var displayName: String { "(wsgi:\(serverName):\(port):\(invokingUID))" }
+    public var displayName: String {
+        processGroupOption.map { "(wsgi:\($0))" } ?? "(wsgi:\(serverName):\(port):\(invokingUID))"
+    }
     public var configPath: String { serverRoot + "/httpd.conf" }
     public var controlScriptPath: String { serverRoot + "/apachectl" }
     public var envvarsPath: String { serverRoot + "/envvars" }
-    public var pidFilePath: String { serverRoot + "/httpd.pid" }
-    public var documentRoot: String { serverRoot + "/htdocs" }
+    public var handlerScriptPath: String { serverRoot + "/handler.wsgi" }
+    public var resourceScriptPath: String { serverRoot + "/resource.wsgi" }
+    public var pidFilePath: String { pidFileOption ?? serverRoot + "/httpd.pid" }
+    public var documentRoot: String { site.documentRoot ?? serverRoot + "/htdocs" }
     public var defaultScriptPath: String { serverRoot + "/default.wsgi" }
-    public var errorLogPath: String { logToTerminal ? "/dev/stderr" : serverRoot + "/error_log" }
-    public var accessLogPath: String { logToTerminal ? "/dev/stdout" : serverRoot + "/access_log" }
+    public var logDirectory: String { logs?.directory ?? serverRoot }
+    public var errorLogPath: String {
+        logToTerminal ? "/dev/stderr" : logDirectory + "/" + (logs?.errorLogName ?? "error_log")
+    }
+    public var accessLogPath: String {
+        logToTerminal ? "/dev/stdout" : logDirectory + "/" + (logs?.accessLogName ?? "access_log")
+    }
+    /// The host name in URLs: --server-name, else --host, else localhost.
+    public var urlHost: String {
+        let name = siteName ?? serverName
+        return name.contains(":") ? "[\(name)]" : name
+    }
     /// The URL a browser on this machine would use.
-    public var serverURL: String {
-        let name = serverName.contains(":") ? "[\(serverName)]" : serverName
-        return "http://\(name):\(port)/"
+    public var serverURL: String { port == 80 ? "http://\(urlHost)/" : "http://\(urlHost):\(port)/" }
+    public var httpsURL: String? {
+        tls.map { $0.port == 443 ? "https://\(urlHost)/" : "https://\(urlHost):\($0.port)/" }
+    }
+}
+
+/// What Apache serves besides the application, and how it reaches the application.
+public struct Site: Equatable, Sendable {
+    public struct Alias: Equatable, Sendable {
+        public var url: String
+        public var target: String
+        /// A file is opened up by itself; anything else as a directory.
+        public var isFile: Bool
+    }
+
+    /// --document-root; nil is SERVER-ROOT/htdocs.
+    public var documentRoot: String?
+    public var mountPoint = "/"
+    public var directoryIndex: String?
+    public var directoryListing = false
+    public var allowOverride = "None"
+    public var urlAliases: [Alias] = []
+    public var errorDocuments: [(String, String)] = []
+    public var errorOverride = false
+    public var rewriteRules: String?
+    public var handlerScripts: [(String, String)] = []
+    public var withCGI = false
+    public var serverStatus = false
+    public var serverMetrics = false
+    public var compressResponses = false
+    public var enableSendfile = false
+    public var setenv: [(String, String)] = []
+    public var passenv: [String] = []
+    public var proxyMountPoints: [(String, String)] = []
+    public var proxyVirtualHosts: [(String, String)] = []
+    public var proxyTimeout: Int?
+    public var ignoreActivity: [String] = []
+    public var mapHeadToGet = "Auto"
+    public var hostAccessScript: String?
+    public var authUserScript: String?
+    public var authType = "Basic"
+    public var authGroupScript: String?
+    public var authGroup = "wsgi"
+    public var trustedProxyHeaders: [String] = []
+    public var trustedProxies: [String] = []
+    public var pythonWarnings: [String] = []
+    public var pythonEggs: String?
+    public var orphanInterpreter = false
+    public var verboseDebugging = false
+
+    public init() {}
+
+    public static func == (lhs: Site, rhs: Site) -> Bool {
+        func same(_ a: [(String, String)], _ b: [(String, String)]) -> Bool {
+            a.map { [$0.0, $0.1] } == b.map { [$0.0, $0.1] }
+        }
+        return lhs.documentRoot == rhs.documentRoot && lhs.mountPoint == rhs.mountPoint
+            && lhs.directoryIndex == rhs.directoryIndex && lhs.directoryListing == rhs.directoryListing
+            && lhs.allowOverride == rhs.allowOverride && lhs.urlAliases == rhs.urlAliases
+            && same(lhs.errorDocuments, rhs.errorDocuments) && lhs.errorOverride == rhs.errorOverride
+            && lhs.rewriteRules == rhs.rewriteRules && same(lhs.handlerScripts, rhs.handlerScripts)
+            && lhs.withCGI == rhs.withCGI && lhs.serverStatus == rhs.serverStatus
+            && lhs.serverMetrics == rhs.serverMetrics && lhs.compressResponses == rhs.compressResponses
+            && lhs.enableSendfile == rhs.enableSendfile && same(lhs.setenv, rhs.setenv)
+            && lhs.passenv == rhs.passenv && same(lhs.proxyMountPoints, rhs.proxyMountPoints)
+            && same(lhs.proxyVirtualHosts, rhs.proxyVirtualHosts) && lhs.proxyTimeout == rhs.proxyTimeout
+            && lhs.ignoreActivity == rhs.ignoreActivity && lhs.mapHeadToGet == rhs.mapHeadToGet
+            && lhs.hostAccessScript == rhs.hostAccessScript && lhs.authUserScript == rhs.authUserScript
+            && lhs.authType == rhs.authType && lhs.authGroupScript == rhs.authGroupScript
+            && lhs.authGroup == rhs.authGroup && lhs.trustedProxyHeaders == rhs.trustedProxyHeaders
+            && lhs.trustedProxies == rhs.trustedProxies && lhs.pythonWarnings == rhs.pythonWarnings
+            && lhs.pythonEggs == rhs.pythonEggs && lhs.orphanInterpreter == rhs.orphanInterpreter
+            && lhs.verboseDebugging == rhs.verboseDebugging
+    }
+}
+
+/// Apache itself: MPM choice and sizing, request read timeouts, HTTP/2, process name, scripts.
+public struct ApacheTuning: Equatable, Sendable {
+    /// MPMs in order of preference; the first whose module file exists is loaded.
+    public var mpms: [String] = ["event", "worker", "prefork"]
+    public var initialWorkers: Double?
+    public var minimumSpareWorkers: Double?
+    public var maximumSpareWorkers: Double?
+    public var headerTimeout = 15
+    public var headerMaxTimeout = 30
+    public var headerMinRate = 500
+    public var bodyTimeout = 15
+    public var bodyMaxTimeout = 0
+    public var bodyMinRate = 500
+    public var http2 = false
+    public var processName: String?
+    public var shellExecutable = "/usr/bin/bash"
+    public var envvarsScript: String?
+
+    public init() {}
+
+    /// RequestReadTimeout's arguments, as mod_wsgi-express builds them.
+    public var requestReadTimeout: String {
+        var parts: [String] = []
+        if headerTimeout > 0 {
+            var part = "header=\(headerTimeout)"
+            if headerMaxTimeout > 0 { part += "-\(headerMaxTimeout)" }
+            if headerMinRate > 0 { part += ",MinRate=\(headerMinRate)" }
+            parts.append(part)
+        }
+        if bodyTimeout > 0 {
+            var part = "body=\(bodyTimeout)"
+            if bodyMaxTimeout > 0 { part += "-\(bodyMaxTimeout)" }
+            if bodyMinRate > 0 { part += ",MinRate=\(bodyMinRate)" }
+            parts.append(part)
+        }
+        return parts.joined(separator: " ")
     }
 }

@@ -18,6 +18,14 @@ public struct ServerRootWriter {
     public func write() throws {
         try prepareDirectory(config.serverRoot, what: "server root")
         try makeDirectory(config.documentRoot)
+        // The mount point must exist under the document root for its rewrite rule to apply.
+        if config.site.mountPoint != "/" { try makeDirectory(HandlerSection.mountDirectory(config)) }
+        if !config.logToTerminal && !isDirectory(config.logDirectory) { try makeDirectory(config.logDirectory) }
+        for directory in [config.debugging.coverageDirectory, config.debugging.profilerDirectory,
+                          config.debugging.recorderDirectory].compactMap({ $0 }) {
+            try makeDirectory(directory, owner: config)
+        }
+        if let eggs = config.site.pythonEggs { try makeDirectory(eggs, owner: config) }
         if config.socketDirectory != config.serverRoot && !isDirectory(config.socketDirectory) {
             try makeDirectory(config.socketDirectory)
         }
@@ -28,7 +36,15 @@ public struct ServerRootWriter {
         if config.mimeTypesFile.hasPrefix(config.serverRoot + "/") {
             try writeIfAbsent(config.mimeTypesFile, "# No system mime.types was found.\n")
         }
-        try writeIfAbsent(config.envvarsPath, "")
+        if let script = config.apache.envvarsScript {
+            try writeFile(config.envvarsPath, ". \(ShellQuoting.singleQuoted(script))\n", mode: 0o644)
+        } else {
+            try writeIfAbsent(config.envvarsPath, "")
+        }
+        try writeFile(config.handlerScriptPath, HandlerScriptTemplate.render(config), mode: 0o644)
+        if !config.site.handlerScripts.isEmpty {
+            try writeFile(config.resourceScriptPath, ResourceScriptTemplate.render(config), mode: 0o644)
+        }
         try writeFile(config.configPath, HttpdConfTemplate.render(config), mode: 0o644)
         try writeFile(config.controlScriptPath, ApachectlTemplate.render(config), mode: 0o755)
     }
@@ -67,6 +83,17 @@ public struct ServerRootWriter {
         }
         // An existing directory keeps its mode (it may be the user's own); AccessWarnings says
         // when Apache's user cannot get in.
+    }
+
+    /// A directory the daemon processes write into: handed to --user when we are root.
+    private func makeDirectory(_ path: String, owner config: ServerConfiguration) throws {
+        let existed = isDirectory(path)
+        try makeDirectory(path)
+        guard !existed, config.invokingUID == 0, let account = getpwnam(config.user) else { return }
+        let gid = getgrnam(config.group)?.pointee.gr_gid ?? account.pointee.pw_gid
+        if chown(path, account.pointee.pw_uid, gid) != 0 {
+            throw ExpressError("cannot hand \(path) to \(config.user): \(String(cString: strerror(errno)))", exitCode: 1)
+        }
     }
 
     private func makeDirectory(_ path: String) throws {

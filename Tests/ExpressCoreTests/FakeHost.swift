@@ -11,7 +11,7 @@ func fakeHost(uid: UInt32 = 1000, variables: [String: String] = [:],
         HostEnvironment.Account(name: "www-data", uid: 33, gid: 33),
     ]
     let groups: [String: UInt32] = ["root": 0, "staff": 50, "www-data": 33]
-    let executables: Set<String> = ["/usr/sbin/apache2", "/opt/httpd/bin/httpd"]
+    let executables: Set<String> = ["/usr/sbin/apache2", "/opt/httpd/bin/httpd", "/usr/bin/bash", "/usr/bin/rotatelogs"]
     let allFiles = files.union(["/etc/mime.types"])
     return HostEnvironment(
         uid: uid, gid: uid == 0 ? 0 : 50,

@@ -21,23 +21,33 @@ final class HttpdConfTemplateTests: XCTestCase {
             "Require all denied", #"TypesConfig "/etc/mime.types""#,
             #"LoadModule mpm_event_module "/usr/lib/apache2/modules/mod_mpm_event.so""#,
             "<IfModule !unixd_module>", "<IfModule !authz_core_module>", "<IfModule !mime_module>",
+            "<IfModule !rewrite_module>", "<IfModule !env_module>", "<IfModule !headers_module>",
+            "<IfModule !alias_module>", "<IfModule !dir_module>", "<IfModule !reqtimeout_module>",
+            #"Define MOD_WSGI_MODULES_DIRECTORY "/usr/lib/apache2/modules""#,
             #"LoadModule wsgi_module "/usr/lib/apache2/modules/mod_wsgi-swift.so""#,
-            #"WSGISocketPrefix "\#(root)/wsgi""#,
-            "WSGIProcessGroup 'localhost:8000'", "WSGIApplicationGroup %{GLOBAL}",
-            "WSGICallableObject 'application'", "WSGIPassAuthorization On",
-            "WSGIScriptAlias / '\(root)/default.wsgi' process-group='localhost:8000' application-group=%{GLOBAL}",
-            #"<Directory "\#(root)">"#, #"<Files "default.wsgi">"#, "Require all granted",
+            #"WSGISocketPrefix "\#(root)/wsgi""#, "WSGISocketRotation Off", "WSGIDestroyInterpreter On",
+            "WSGIRestrictEmbedded On", "WSGIProcessGroup 'localhost:8000'",
+            "WSGICallableObject 'application'", "WSGIPassAuthorization On", "WSGIMapHEADToGET Auto",
+            "RequestReadTimeout header=15-30,MinRate=500 body=15,MinRate=500",
+            "<VirtualHost _default_:8000>",
+            #"DocumentRoot "\#(root)/htdocs""#, #"<Directory "\#(root)/htdocs">"#, "RewriteEngine On",
+            "RewriteCond %{REQUEST_FILENAME} !-f", "RewriteRule .* - [H=wsgi-handler]",
+            "WSGIHandlerScript wsgi-handler '\(root)/handler.wsgi' process-group='localhost:8000' application-group=%{GLOBAL}",
+            "WSGIImportScript '\(root)/handler.wsgi' process-group='localhost:8000' application-group=%{GLOBAL}",
+            #"<Directory "\#(root)">"#, #"<Files "handler.wsgi">"#, "Require all granted",
         ] {
             XCTAssertTrue(text.contains(expected), "missing: \(expected)")
         }
         XCTAssertFalse(text.contains("WSGIChunkedRequest On"))
-        XCTAssertFalse(text.contains { $0.hasPrefix("CustomLog") })
+        XCTAssertFalse(text.contains { $0.hasPrefix("CustomLog") || $0.hasPrefix("WSGIScriptAlias") })
+        XCTAssertFalse(text.contains { $0.hasPrefix("WSGIPythonHome") })
     }
 
-    func testOnlyTheAllowedWsgiDirectivesAreUsed() throws {
-        let allowed: Set<String> = ["WSGIDaemonProcess", "WSGIProcessGroup", "WSGIApplicationGroup", "WSGIScriptAlias",
-                                    "WSGISocketPrefix", "WSGIPythonHome", "WSGIPythonPath", "WSGICallableObject",
-                                    "WSGIPassAuthorization", "WSGIChunkedRequest"]
+    func testOnlyDirectivesTheModuleKnowsAreUsed() throws {
+        let allowed: Set<String> = ["WSGIDaemonProcess", "WSGIProcessGroup", "WSGISocketPrefix", "WSGIPythonHome",
+                                    "WSGICallableObject", "WSGIPassAuthorization", "WSGIChunkedRequest",
+                                    "WSGISocketRotation", "WSGIDestroyInterpreter", "WSGIRestrictEmbedded",
+                                    "WSGIMapHEADToGET", "WSGIHandlerScript", "WSGIImportScript"]
         let used = lines(try conf(["--chunked-request", "--processes", "2"]))
             .compactMap { $0.split(separator: " ").first.map(String.init) }
             .filter { $0.hasPrefix("WSGI") }
@@ -47,16 +57,20 @@ final class HttpdConfTemplateTests: XCTestCase {
 
     func testDaemonProcessOptions() throws {
         let config = try configuration(["--python-path", "/srv/lib", "--python-path", "/srv/vendor"])
-        XCTAssertEqual(HttpdConfTemplate.daemonOptions(config), [
+        XCTAssertEqual(WSGISection.daemonOptions(config), [
             "display-name='(wsgi:localhost:8000:1000)'", "home='/home/alice/site'", "threads=5",
-            "python-path='/srv/lib:/srv/vendor'", "lang='en_US.UTF-8'", "locale='en_US.UTF-8'",
+            "maximum-requests=0", "python-path='/srv/lib:/srv/vendor'",
+            "python-eggs='/tmp/mod_wsgi-localhost:8000:1000/python-eggs'",
+            "lang='en_US.UTF-8'", "locale='en_US.UTF-8'",
             "listen-backlog=100", "queue-timeout=45", "socket-timeout=60", "connect-timeout=15",
-            "request-timeout=60", "inactivity-timeout=0", "startup-timeout=15", "deadlock-timeout=60",
-            "graceful-timeout=15", "shutdown-timeout=5", "restart-interval=0", "maximum-requests=0",
+            "request-timeout=60", "interrupt-timeout=0", "inactivity-timeout=0", "startup-timeout=15",
+            "deadlock-timeout=60", "graceful-timeout=15", "eviction-timeout=0", "restart-interval=0",
+            "cpu-time-limit=0", "shutdown-timeout=5", "send-buffer-size=0", "receive-buffer-size=0",
+            "response-buffer-size=0", "response-socket-timeout=0", "response-flush-delay=5", "server-metrics=Off",
         ])
         let text = HttpdConfTemplate.render(config)
         XCTAssertTrue(text.contains("WSGIDaemonProcess 'localhost:8000' \\\n    display-name="))
-        XCTAssertTrue(text.contains("    maximum-requests=0\nWSGIProcessGroup"), "continuation lines end where they should")
+        XCTAssertTrue(text.contains("    server-metrics=Off\nWSGIProcessGroup"), "continuation lines end where they should")
     }
 
     func testProcessesOnlyWhenGivenAndMpmSizedFromThem() throws {
@@ -66,7 +80,7 @@ final class HttpdConfTemplateTests: XCTestCase {
         XCTAssertTrue(text.contains("processes=3 \\"))
         XCTAssertTrue(text.contains("threads=10 \\"))
         XCTAssertTrue(text.contains("request-timeout=120 \\"))
-        XCTAssertTrue(text.contains("maximum-requests=500"))
+        XCTAssertTrue(text.contains("maximum-requests=500 \\"))
         // 10 + 1.5 * 30 = 55 clients: four children of 18 threads.
         XCTAssertTrue(text.contains("ThreadsPerChild 18"))
         XCTAssertTrue(text.contains("ServerLimit 4"))
@@ -79,7 +93,7 @@ final class HttpdConfTemplateTests: XCTestCase {
         XCTAssertTrue(text.contains("Listen 127.0.0.1:18401"))
         XCTAssertTrue(text.contains(#"ServerName "127.0.0.1""#))
         XCTAssertTrue(text.contains(#"ErrorLog "/dev/stderr""#))
-        XCTAssertTrue(text.contains(#"CustomLog "/dev/stdout" combined"#))
+        XCTAssertTrue(text.contains(#"CustomLog "/dev/stdout" common"#))
         XCTAssertTrue(text.contains("LogLevel info"))
         XCTAssertTrue(text.contains("WSGIDaemonProcess '127.0.0.1:18401' \\"))
     }
@@ -113,8 +127,9 @@ final class HttpdConfTemplateTests: XCTestCase {
                                    "--server-root", #"/tmp/a b\c"#], host: host))
         XCTAssertTrue(text.contains(#"ServerRoot "/tmp/a b\\c""#))
         XCTAssertTrue(text.contains(#"home='/home/alice/my "odd" site' \"#))
-        XCTAssertTrue(text.contains(#"WSGIScriptAlias / '/home/alice/my "odd" site/it\'s.wsgi' process-group='localhost:8000' application-group=%{GLOBAL}"#))
-        XCTAssertTrue(text.contains(#"<Directory "/home/alice/my \"odd\" site">"#))
-        XCTAssertTrue(text.contains(#"<Files "it's.wsgi">"#))
+        XCTAssertTrue(text.contains(#"entry_point = '/home/alice/my "odd" site/it\'s.wsgi'"#) == false)
+        let handler = HandlerScriptTemplate.render(try configuration([script, "--working-directory",
+                                                                      #"/home/alice/my "odd" site"#], host: host))
+        XCTAssertTrue(handler.contains(#"entry_point = '/home/alice/my "odd" site/it\'s.wsgi'"#))
     }
 }

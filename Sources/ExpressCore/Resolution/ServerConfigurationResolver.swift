@@ -47,9 +47,32 @@ extension ServerConfiguration {
             throw ExpressError("--include-file \(missing): no such file")
         }
 
-        let scriptPath = try options.script.map { try path($0, "SCRIPT") } ?? serverRoot + "/default.wsgi"
-        if options.script != nil && !host.fileExists(scriptPath) {
-            throw ExpressError("WSGI script \(scriptPath): no such file")
+        let context = ResolutionContext(options: options, host: host)
+        let applicationType = try context.applicationType()
+        var scriptPath = ""
+        var usesDefaultScript = false
+        switch applicationType {
+        case .script, .paste:
+            if let script = options.script {
+                scriptPath = try path(script, "entry point")
+                if !host.fileExists(scriptPath) {
+                    let what = applicationType == .script ? "WSGI script" : "Paste configuration"
+                    throw ExpressError("\(what) \(scriptPath): no such file")
+                }
+            } else if applicationType == .paste {
+                throw ExpressError("--application-type paste needs the .ini file as the entry point")
+            } else {
+                scriptPath = serverRoot + "/default.wsgi"
+                usesDefaultScript = true
+            }
+        case .module:
+            guard let name = options.script else {
+                throw ExpressError("--application-type module needs the module name as the entry point")
+            }
+            try checkModuleName(name)
+            scriptPath = name
+        case .static:
+            break
         }
         try checkNoWildcard(scriptPath, "WSGI script")
         try checkCallable(options.callableObject)
@@ -59,15 +82,21 @@ extension ServerConfiguration {
         let module = ModuleLocator.locate(executableDirectory: host.executableDirectory,
                                           modulesDirectory: modulesDirectory, fileExists: host.fileExists)
 
-        let mimeTypesFile = host.fileExists(systemMimeTypes) ? systemMimeTypes : serverRoot + "/mime.types"
+        var mimeTypesFile = host.fileExists(systemMimeTypes) ? systemMimeTypes : serverRoot + "/mime.types"
+        if options.parsed.isGiven("mime-types") {
+            mimeTypesFile = try context.existingFile("mime-types")!
+        }
         let locale = LocaleSelection.choose(requested: options.locale, in: host)
         try checkWord(locale, "--locale")
-        let processes = options.processes ?? 1
-        let capacity = processes * options.threads
+        let debugging = try context.debugging(serverRoot: serverRoot)
+        // Debug mode: one process with one thread, so a debugger sees every request in order.
+        let processes = debugging.enabled ? 1 : options.processes ?? 1
+        let threads = debugging.enabled ? 1 : options.threads
+        let capacity = processes * threads
         let maxClients = options.maxClients.map { max($0, capacity) }
             ?? 10 + max(10, capacity * 3 / 2)
 
-        return ServerConfiguration(
+        var config = ServerConfiguration(
             host: listenHost, serverName: serverName, port: options.port,
             user: accounts.user, group: accounts.group, invokingUID: host.uid,
             serverRoot: serverRoot, socketDirectory: socketDirectory, workingDirectory: workingDirectory,
@@ -75,7 +104,7 @@ extension ServerConfiguration {
             modulesDirectory: modulesDirectory, mimeTypesFile: mimeTypesFile, module: module,
             scriptPath: scriptPath, usesDefaultScript: options.script == nil,
             callableObject: options.callableObject, locale: locale, chunkedRequest: options.chunkedRequest,
-            processes: processes, processesGiven: options.processes != nil, threads: options.threads,
+            processes: processes, processesGiven: options.processes != nil && !debugging.enabled, threads: threads,
             maxClients: maxClients, serverBacklog: options.serverBacklog,
             limitRequestBody: options.limitRequestBody, keepAliveTimeout: options.keepAliveTimeout,
             daemon: DaemonLimits(
@@ -86,6 +115,53 @@ extension ServerConfiguration {
                 gracefulTimeout: options.gracefulTimeout, shutdownTimeout: options.shutdownTimeout,
                 restartInterval: options.restartInterval, maximumRequests: options.maximumRequests),
             logLevel: options.logLevel, logToTerminal: options.logToTerminal, accessLog: options.accessLog)
+        try context.extraLimits(into: &config.daemon)
+        config.scriptPath = scriptPath
+        config.usesDefaultScript = usesDefaultScript
+        config.applicationType = applicationType
+        if let group = options.parsed.string("application-group") {
+            try checkGroupName(group, "--application-group")
+            config.applicationGroup = group
+        }
+        if let group = options.parsed.string("process-group") {
+            try checkGroupName(group, "--process-group")
+            config.processGroupOption = group
+        }
+        if let home = host.variables["MOD_WSGI_PYTHON_HOME"], !home.isEmpty {
+            try checkWritable(home, "MOD_WSGI_PYTHON_HOME")
+            config.pythonHome = home
+        }
+        let names = try context.siteName()
+        config.siteName = names.name
+        config.serverAliases = names.aliases
+        config.allowLocalhost = names.allowLocalhost
+        config.tls = try context.tls(httpPort: options.port)
+        config.logs = try context.logs(serverRoot: serverRoot, logToTerminal: options.logToTerminal)
+        config.pidFileOption = try context.optionalPath("pid-file")
+        config.site = try context.site(serverRoot: serverRoot, type: applicationType)
+        config.apache = try context.apacheTuning()
+        config.debugging = debugging
+        config.services = try context.services(user: accounts.user, group: accounts.group)
+        try context.refuseTogether("reload-on-changes", "disable-reloading",
+                                   because: "one asks for reloading, the other turns it off")
+        config.reloadOnChanges = options.parsed.flag("reload-on-changes")
+        config.disableReloading = options.parsed.flag("disable-reloading")
+        return config
+    }
+
+    private static func checkModuleName(_ value: String) throws {
+        let ok = !value.isEmpty && value.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { part in
+            part.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
+                && part.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+        }
+        if !ok { throw ExpressError("entry point \(value): not a Python module name") }
+    }
+
+    private static func checkGroupName(_ value: String, _ option: String) throws {
+        try checkWritable(value, option)
+        if value.isEmpty || value.contains(where: { $0 == "'" || $0 == "\"" || $0 == " " || $0 == "\\" || $0 == "%" }) {
+            throw ExpressError("\(option) \(value): must be a single word without quotes or '%'")
+        }
     }
 
     /// --httpd-executable, else $HTTPD, else Debian's apache2; a bare name is looked up on PATH.

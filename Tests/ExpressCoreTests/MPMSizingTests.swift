@@ -1,9 +1,9 @@
 import XCTest
 @testable import ExpressCore
 
-final class EventMPMSizingTests: XCTestCase {
+final class MPMSizingTests: XCTestCase {
     func testDefaultCapacity() {
-        let size = EventMPMSizing(maxClients: 20)
+        let size = MPMSizing(maxClients: 20)
         XCTAssertEqual([size.serverLimit, size.threadsPerChild, size.maxRequestWorkers, size.startServers,
                         size.minSpareThreads, size.maxSpareThreads], [2, 10, 20, 1, 10, 20])
     }
@@ -12,7 +12,7 @@ final class EventMPMSizingTests: XCTestCase {
     /// logs warnings at start-up.
     func testSizesAreConsistentForEveryClientCount() {
         for clients in 1...2000 {
-            let size = EventMPMSizing(maxClients: clients)
+            let size = MPMSizing(maxClients: clients)
             XCTAssertGreaterThanOrEqual(size.maxRequestWorkers, clients)
             XCTAssertEqual(size.maxRequestWorkers % size.threadsPerChild, 0)
             XCTAssertLessThanOrEqual(size.maxRequestWorkers, size.serverLimit * size.threadsPerChild)
