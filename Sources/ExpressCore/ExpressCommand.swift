@@ -6,7 +6,7 @@ public struct ExpressCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mod_wsgi-express",
         abstract: "Run a WSGI application under Apache with mod_wsgi-swift, with no Apache setup of your own.",
-        subcommands: [StartServer.self, SetupServer.self, ModuleConfig.self, ModuleLocation.self])
+        subcommands: [StartServer.self, SetupServer.self, ModuleConfig.self, ModuleLocation.self, InstallModule.self])
 
     public init() {}
 }
@@ -46,58 +46,6 @@ enum ServerCommand {
         if !setupOnly {
             try ServerLauncher.execApache(config)
         }
-    }
-}
-
-/// Options shared by the two module commands.
-public struct ModuleLookupOptions: ParsableArguments {
-    @Option(help: "Apache's modules directory, searched when mod_wsgi-swift.so is not beside this program.")
-    public var modulesDirectory: String = ModuleLocator.defaultModulesDirectory
-
-    public init() {}
-
-    func locate() throws -> ModuleLocator.Location {
-        let host = HostEnvironment.current()
-        let location = ModuleLocator.locate(
-            executableDirectory: host.executableDirectory,
-            modulesDirectory: PathResolution.absolute(modulesDirectory, from: host.currentDirectory),
-            fileExists: host.fileExists)
-        if !location.exists {
-            let beside = host.executableDirectory + "/" + ModuleLocator.moduleFileName
-            throw ExpressError("\(ModuleLocator.moduleFileName) was found neither beside mod_wsgi-express "
-                               + "(\(beside)) nor in the modules directory (\(location.path)); build it with "
-                               + "make, install it with make install, or pass --modules-directory",
-                               exitCode: 1)
-        }
-        return location
-    }
-}
-
-public struct ModuleConfig: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "module-config",
-        abstract: "Print the LoadModule line that loads mod_wsgi-swift into your own Apache.")
-
-    @OptionGroup public var lookup: ModuleLookupOptions
-
-    public init() {}
-
-    public func run() throws {
-        print("LoadModule wsgi_module \(ApacheQuoting.doubleQuoted(try lookup.locate().path))")
-    }
-}
-
-public struct ModuleLocation: ParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "module-location",
-        abstract: "Print the path of mod_wsgi-swift.so.")
-
-    @OptionGroup public var lookup: ModuleLookupOptions
-
-    public init() {}
-
-    public func run() throws {
-        print(try lookup.locate().path)
     }
 }
 

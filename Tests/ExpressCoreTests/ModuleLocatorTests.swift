@@ -43,3 +43,53 @@ final class ModuleCommandTests: XCTestCase {
         XCTAssertEqual(ExpressMain.run(["module-location", "--modules-directory", directory]), 0)
     }
 }
+
+final class ModuleInstallerTests: XCTestCase {
+    private var directory = ""
+
+    override func setUpWithError() throws {
+        directory = try temporaryDirectory()
+        for name in ["build", "modules"] {
+            try FileManager.default.createDirectory(atPath: directory + "/" + name, withIntermediateDirectories: true)
+        }
+        FileManager.default.createFile(atPath: directory + "/build/mod_wsgi-swift.so", contents: Data("module".utf8))
+        FileManager.default.createFile(atPath: directory + "/build/mod_wsgi-daemon", contents: Data("daemon".utf8),
+                                       attributes: [.posixPermissions: 0o755])
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func testCopiesTheModuleAndTheDaemonItStarts() throws {
+        let installer = ModuleInstaller(packageOwning: { _ in nil })
+        let installed = try installer.install(moduleFrom: directory + "/build/mod_wsgi-swift.so", into: directory + "/modules")
+        XCTAssertEqual(installed, directory + "/modules/mod_wsgi-swift.so")
+        XCTAssertEqual(try String(contentsOfFile: installed, encoding: .utf8), "module")
+        XCTAssertEqual(try String(contentsOfFile: directory + "/modules/mod_wsgi-daemon", encoding: .utf8), "daemon")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: directory + "/modules/mod_wsgi-daemon"))
+    }
+
+    func testRefusesToOverwriteAPackagesFile() throws {
+        FileManager.default.createFile(atPath: directory + "/modules/mod_wsgi-daemon", contents: Data("theirs".utf8))
+        let installer = ModuleInstaller(packageOwning: { $0.hasSuffix("/mod_wsgi-daemon") ? "some-package" : nil })
+        XCTAssertThrowsError(try installer.install(moduleFrom: directory + "/build/mod_wsgi-swift.so",
+                                                   into: directory + "/modules")) { error in
+            XCTAssertEqual((error as? ExpressError)?.message,
+                           "refusing to overwrite \(self.directory)/modules/mod_wsgi-daemon: it belongs to the Debian "
+                           + "package some-package; pass --modules-directory to install elsewhere")
+        }
+        XCTAssertEqual(try String(contentsOfFile: directory + "/modules/mod_wsgi-daemon", encoding: .utf8), "theirs")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/modules/mod_wsgi-swift.so"))
+    }
+
+    func testDebianPackagesAreAskedWithDpkgQuery() {
+        XCTAssertEqual(ModuleInstaller.dpkgOwner("/usr/sbin/apache2"), "apache2-bin")
+        XCTAssertNil(ModuleInstaller.dpkgOwner("/usr/lib/apache2/modules/mod_wsgi-swift-no-such-file.so"))
+    }
+
+    func testPythonHomeLine() {
+        XCTAssertEqual(PythonHomeLine.text([:]), #"WSGIPythonHome "/usr""#)
+        XCTAssertEqual(PythonHomeLine.text(["MOD_WSGI_PYTHON_HOME": "/srv/venv"]), #"WSGIPythonHome "/srv/venv""#)
+    }
+}
