@@ -69,6 +69,10 @@ wsgi_request_config *stub_config_new(apr_pool_t *pool, const char *socket_path)
     group->socket_timeout = apr_time_from_msec(2000);
     group->queue_timeout = apr_time_from_sec(45);
     group->header_buffer_size = 32768;
+    group->response_buffer_size = 8388608;  /* mod_wsgi's defaults */
+    group->response_flush_delay_ms = 5;
+    group->script_uid = -1;
+    group->script_gid = -1;
     stub_sample_secret(group->secret);
     config->process_group = group->name;
     config->application_group = "";

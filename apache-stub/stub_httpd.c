@@ -269,6 +269,13 @@ AP_DECLARE(int) ap_allow_options(request_rec *r)
     return stub_allow_options;
 }
 
+/* The stub's connections have no real client socket: response-socket-timeout is exercised on
+ * real Apache (Tests/Integration/test_daemon_options.py). */
+AP_CORE_DECLARE(apr_socket_t *) ap_get_conn_socket(conn_rec *c)
+{
+    return NULL;
+}
+
 /* ---- requests ---- */
 
 request_rec *stub_request_new(apr_pool_t *pool, const char *method, const char *uri,

@@ -17,12 +17,15 @@ final class AcceptLoop: @unchecked Sendable {
     private let settings: ConnectionSettings
     private let control: WorkerControl
     private let maximumRequests: Int
+    /// Each request thread's stack (stack-size=), 0 = the system's default.
+    private let stackSize: Int
     private let acceptLock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let logger = Logger(label: "mod_wsgi")
 
     init(listenFD: Int32, interpreter: PythonInterpreter, settings: ConnectionSettings, control: WorkerControl,
-         maximumRequests: Int) {
+         maximumRequests: Int, stackSize: Int) {
         self.listenFD = listenFD
+        self.stackSize = stackSize
         self.interpreter = interpreter
         self.settings = settings
         self.control = control
@@ -49,7 +52,7 @@ final class AcceptLoop: @unchecked Sendable {
         var started = 0
         for index in 0..<count {
             control.runningThreads.add(1, ordering: .sequentiallyConsistent)
-            let rc = startDetachedThread { [self] in
+            let rc = startDetachedThread(stackSize: stackSize) { [self] in
                 self.run(threadIndex: index)
                 self.control.runningThreads.subtract(1, ordering: .sequentiallyConsistent)
             }

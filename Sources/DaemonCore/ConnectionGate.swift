@@ -13,16 +13,19 @@ import WireProtocol
 final class ConnectionGate: Sendable {
     let groupName: String
     private let secret: ConnectionSecret
-    private let apacheUID: uid_t
+    /// The uid the Apache children connect as: Apache's User, or the group's socket-user=.
+    private let peerUID: uid_t
+    private let peerName: String
     /// Peers already logged as refused, so one process hammering the socket logs one line.
     private let loggedPeers = Mutex(Set<pid_t>())
     private static let loggedPeersLimit = 4096
     private let logger = Logger(label: "mod_wsgi")
 
-    init(groupName: String, secret: ConnectionSecret, apacheUID: uid_t) {
+    init(groupName: String, secret: ConnectionSecret, apacheUID: uid_t, socketUID: uid_t? = nil) {
         self.groupName = groupName
         self.secret = secret
-        self.apacheUID = apacheUID
+        peerUID = socketUID ?? apacheUID
+        peerName = socketUID == nil ? "Apache's User" : "the group's socket-user"
     }
 
     /// Decides on the connection attached to `connection`, reading nothing but HELLO. True when it
@@ -33,8 +36,8 @@ final class ConnectionGate: Sendable {
             logger.error("Refused a connection to daemon process group '\(groupName)': its peer's credentials could not be read: \(String(cString: strerror(errno))).")
             return false
         }
-        guard uid == apacheUID || uid == 0 else {
-            refuse(pid: pid, uid: uid, "it does not run as Apache's User (uid \(apacheUID)) or root")
+        guard uid == peerUID || uid == 0 else {
+            refuse(pid: pid, uid: uid, "it does not run as \(peerName) (uid \(peerUID)) or root")
             return false
         }
         let frame: (header: FrameHeader, payload: UnsafeRawBufferPointer)

@@ -13,6 +13,10 @@ struct ConnectionSettings {
     var socketTimeout: Int
     var queueTimeout: Int
     var gate: ConnectionGate
+    /// SO_SNDBUF / SO_RCVBUF for each connection (send-buffer-size=, receive-buffer-size=); 0 = the
+    /// system's. A Unix socket does not inherit them from the listener, so they are set here too.
+    var sendBufferSize: Int = 0
+    var receiveBufferSize: Int = 0
 }
 
 final class ConnectionHandler {
@@ -37,9 +41,17 @@ final class ConnectionHandler {
     /// (nothing is read past HELLO, nothing is answered) and returns false.
     func admit(fd: Int32) -> Bool {
         connection.attach(fd: fd, timeoutSeconds: settings.socketTimeout)
+        setBufferSize(fd, SO_SNDBUF, settings.sendBufferSize)
+        setBufferSize(fd, SO_RCVBUF, settings.receiveBufferSize)
         if settings.gate.admit(connection) { return true }
         connection.close()
         return false
+    }
+
+    private func setBufferSize(_ fd: Int32, _ option: Int32, _ bytes: Int) {
+        guard bytes > 0 else { return }
+        var value = Int32(clamping: bytes)
+        _ = setsockopt(fd, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Serves the admitted connection and closes it.

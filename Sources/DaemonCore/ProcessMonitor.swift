@@ -1,5 +1,5 @@
 // The worker's timers, checked once a second: restart-interval, inactivity-timeout,
-// request-timeout and deadlock-timeout. Each one asks the main thread to stop the process; the
+// request-timeout, deadlock-timeout and startup-timeout. Each one asks the main thread to stop the process; the
 // supervisor then starts a fresh one.
 #if canImport(Glibc)
 import Glibc
@@ -17,6 +17,7 @@ struct MonitorSettings {
     var requestTimeout: Int
     var deadlockTimeout: Int
     var interruptTimeout: Int
+    var startupTimeout: Int
 
     init(group: DaemonGroupConfig) {
         groupName = group.name
@@ -26,6 +27,7 @@ struct MonitorSettings {
         requestTimeout = group.requestTimeout
         deadlockTimeout = group.deadlockTimeout
         interruptTimeout = group.integer("interrupt-timeout") ?? 0
+        startupTimeout = group.startupTimeout
     }
 
     /// mod_wsgi lets a request run request-timeout × (1 + ln(threads)) before the process gives up
@@ -62,7 +64,7 @@ final class ProcessMonitor: Sendable {
             }
         }
         if settings.restartInterval > 0 || settings.inactivityTimeout > 0 || settings.requestTimeout > 0
-            || settings.deadlockTimeout > 0 {
+            || settings.deadlockTimeout > 0 || settings.startupTimeout > 0 {
             // Counted too: it may take the GIL to inject RequestTimeout, so Python is not
             // finalized until it has left.
             control.runningThreads.add(1, ordering: .sequentiallyConsistent)
@@ -134,6 +136,12 @@ final class ProcessMonitor: Sendable {
         }
         if settings.restartInterval > 0 && now - started >= Int64(settings.restartInterval) * 1_000_000 {
             return .restartInterval
+        }
+        // startup-timeout: counted from the first request; a script loaded since cancels it.
+        let firstRequest = control.firstRequestStart.load(ordering: .relaxed)
+        if settings.startupTimeout > 0 && firstRequest > 0 && ScriptLoads.succeeded.load(ordering: .relaxed) == 0
+            && now - firstRequest >= Int64(settings.startupTimeout) * 1_000_000 {
+            return .startupTimeout
         }
         if settings.inactivityTimeout > 0 && control.activeRequests.load(ordering: .relaxed) == 0
             && now - control.lastActivity.load(ordering: .relaxed) >= Int64(settings.inactivityTimeout) * 1_000_000 {

@@ -24,6 +24,36 @@ enum ProcessSetup {
         return nil
     }
 
+    /// cpu-priority= and the resource limits (cpu-time-limit=, memory-limit=,
+    /// virtual-memory-limit=), set while still root: a negative nice needs it. The CPU limit's hard
+    /// edge leaves 1 + shutdown-timeout seconds after SIGXCPU for a graceful stop before the
+    /// kernel's SIGKILL, as mod_wsgi does.
+    static func applyLimits(group: DaemonGroupConfig) throws {
+        if group.cpuPriority != 0 {
+            guard setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Int32(group.cpuPriority)) == 0 else {
+                throw failure("setpriority(\(group.cpuPriority)) for cpu-priority")
+            }
+        }
+        if group.cpuTimeLimit > 0 {
+            let soft = UInt(group.cpuTimeLimit)
+            try limit(RLIMIT_CPU, soft: soft, hard: soft + 1 + UInt(max(group.shutdownTimeout, 0)), option: "cpu-time-limit")
+        }
+        if group.memoryLimit > 0 {
+            try limit(RLIMIT_DATA, soft: UInt(group.memoryLimit), hard: UInt(group.memoryLimit), option: "memory-limit")
+        }
+        if group.virtualMemoryLimit > 0 {
+            let bytes = UInt(group.virtualMemoryLimit)
+            try limit(RLIMIT_AS, soft: bytes, hard: bytes, option: "virtual-memory-limit")
+        }
+    }
+
+    private static func limit(_ resource: __rlimit_resource, soft: UInt, hard: UInt, option: String) throws {
+        var value = rlimit(rlim_cur: soft, rlim_max: hard)
+        guard setrlimit(__rlimit_resource_t(resource.rawValue), &value) == 0 else {
+            throw failure("setrlimit for \(option)=\(soft)")
+        }
+    }
+
     /// Who the worker runs as: the group's user=/group=, else Apache's User/Group. Never root, and
     /// never with the root group (the module refuses both too; this is the last line).
     static func identity(config: SupervisorConfig, group: DaemonGroupConfig) throws -> ProcessIdentity {

@@ -46,6 +46,7 @@ final class SignalPipe {
                     switch Int32(byte) {
                     case SIGTERM, SIGINT: return .shutdownSignal
                     case SIGUSR1: return .gracefulSignal
+                    case SIGXCPU: return .cpuTimeLimit
                     case SIGHUP: logger.info("Received SIGHUP; ignored by the worker.")
                     default: break
                     }

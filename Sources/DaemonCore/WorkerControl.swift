@@ -15,6 +15,9 @@ enum StopReason: UInt8 {
     case inactivityTimeout = 6
     case requestTimeout = 7
     case deadlockTimeout = 8
+    case evictionSignal = 9
+    case cpuTimeLimit = 10
+    case startupTimeout = 11
 
     var text: String {
         switch self {
@@ -26,6 +29,9 @@ enum StopReason: UInt8 {
         case .inactivityTimeout: return "inactivity timeout expired"
         case .requestTimeout: return "request timeout expired"
         case .deadlockTimeout: return "deadlock timeout expired"
+        case .evictionSignal: return "eviction requested"
+        case .cpuTimeLimit: return "exceeded CPU time limit"
+        case .startupTimeout: return "application startup timer expired"
         }
     }
 }
@@ -48,6 +54,8 @@ final class WorkerControl: Sendable {
     let threadIdents: Mutex<[UInt]>
     /// The last request start or end, for inactivity-timeout.
     let lastActivity = Atomic<Int64>(0)
+    /// When the first request started (microseconds, 0 = none yet): startup-timeout counts from it.
+    let firstRequestStart = Atomic<Int64>(0)
 
     init(threads: Int) throws {
         requestStarts = Mutex([Int64](repeating: 0, count: max(threads, 1)))
@@ -66,6 +74,7 @@ final class WorkerControl: Sendable {
 
     func requestStarted(thread: Int) {
         let now = currentMicroseconds()
+        _ = firstRequestStart.compareExchange(expected: 0, desired: now, ordering: .relaxed)
         requestStarts.withLock { $0[thread] = now }
     }
 

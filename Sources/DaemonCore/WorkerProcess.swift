@@ -19,6 +19,9 @@ public enum WorkerProcess {
         // A worker ignores SIGHUP (as mod_wsgi's do); until its handlers are in place, a SIGHUP
         // (an operator's `kill -HUP` of the group) must not kill it by default action either.
         signal(SIGHUP, SIG_IGN)
+        // SIGXCPU (cpu-time-limit) would dump core by default: until its handler routes it to a
+        // graceful stop, ignore it (the hard limit's SIGKILL still ends a runaway).
+        signal(SIGXCPU, SIG_IGN)
         let parent = supervisorPID ?? getppid()
 
         let config: SupervisorConfig
@@ -50,6 +53,7 @@ public enum WorkerProcess {
             if let warning = ProcessSetup.applyLocale(group: group) { logger.warning("\(warning)") }
             let identity = try ProcessSetup.identity(config: config, group: group)
             logger.info("Starting process '\(group.name)' (slot \(slot)) with uid=\(identity.uid), gid=\(identity.gid) and threads=\(group.threads).")
+            try ProcessSetup.applyLimits(group: group)
             try ProcessSetup.dropPrivileges(to: identity, supplementaryGroups: group.supplementaryGroups)
             if let warning = try ProcessSetup.changeDirectory(group: group, identity: identity, apacheUID: config.apacheUID) {
                 logger.warning("\(warning)")
@@ -77,26 +81,30 @@ public enum WorkerProcess {
         let signals: SignalPipe
         do {
             control = try WorkerControl(threads: group.threads)
-            signals = try SignalPipe(routing: [SIGTERM, SIGINT, SIGHUP, SIGUSR1])
+            signals = try SignalPipe(routing: [SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGXCPU])
         } catch {
             failStartup("\(error)")
         }
         let settings = ConnectionSettings(groupName: group.name, socketTimeout: group.socketTimeout > 0 ? group.socketTimeout : 60,
                                           queueTimeout: group.queueTimeout,
                                           gate: ConnectionGate(groupName: group.name, secret: secret,
-                                                               apacheUID: config.apacheUID))
+                                                               apacheUID: config.apacheUID, socketUID: group.socketUID),
+                                          sendBufferSize: group.sendBufferSize,
+                                          receiveBufferSize: group.receiveBufferSize)
         let loop = AcceptLoop(listenFD: listenFD, interpreter: interpreter, settings: settings, control: control,
-                              maximumRequests: group.maximumRequests)
+                              maximumRequests: group.maximumRequests, stackSize: group.stackSize)
         guard loop.start(threads: max(1, group.threads)) > 0 else {
             failStartup("Daemon process '\(group.name)' could not start any request thread.")
         }
 
         ProcessMonitor(settings: MonitorSettings(group: group), control: control, interpreter: interpreter).start()
 
-        let reason = signals.waitForStop(control: control, logger: logger)
-        logger.info("Shutting down daemon process '\(group.name)' (slot \(slot)): \(reason.text).")
+        var reason = signals.waitForStop(control: control, logger: logger)
+        if reason == .gracefulSignal && group.evictionTimeout > 0 { reason = .evictionSignal }
+        let timeout = drainSeconds(reason: reason, group: group)
+        let running = control.activeRequests.load(ordering: .relaxed)
+        logger.info("Shutting down daemon process '\(group.name)' (slot \(slot)): \(reason.text)\(reason == .cpuTimeLimit ? " of \(group.cpuTimeLimit) seconds" : ""); \(running == 0 ? "no request is running" : "waiting up to \(timeout) seconds for \(running) running requests").")
         control.beginStopping()
-        let timeout = reason == .shutdownSignal ? group.shutdownTimeout : max(group.gracefulTimeout, group.shutdownTimeout)
         if !(config.python.destroyInterpreter ?? true) {
             // WSGIDestroyInterpreter Off: no atexit handlers and no Py_Finalize, as mod_wsgi.
             logger.info("Daemon process '\(group.name)' exits without finalizing Python (WSGIDestroyInterpreter Off).")
@@ -134,6 +142,16 @@ public enum WorkerProcess {
             _ = interpreter.finalize()
         }
         exit(0)
+    }
+
+    /// How long a stopping process waits for its running requests: shutdown-timeout on a shutdown
+    /// signal, eviction-timeout on SIGUSR1 when set, else graceful-timeout (at least shutdown-timeout).
+    static func drainSeconds(reason: StopReason, group: DaemonGroupConfig) -> Int {
+        switch reason {
+        case .shutdownSignal: return group.shutdownTimeout
+        case .evictionSignal: return group.evictionTimeout
+        default: return max(group.gracefulTimeout, group.shutdownTimeout)
+        }
     }
 
     static func interpreterSettings(config: SupervisorConfig, group: DaemonGroupConfig) -> InterpreterSettings {

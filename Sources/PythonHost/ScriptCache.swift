@@ -8,6 +8,7 @@ import Glibc
 #endif
 import CPyShim
 import CPython
+import Synchronization
 
 enum ScriptLookup {
     /// The WSGI callable (new reference).
@@ -163,6 +164,7 @@ final class ScriptCache: @unchecked Sendable {
             return .failure(failure(path, traceback: Py.fetchExceptionText() ?? ""))
         }
         entries.append(Entry(path: Array(path.utf8), cPath: Array(path.utf8CString), module: module))
+        ScriptLoads.succeeded.add(1, ordering: .relaxed)
         return .success(module)
     }
 
@@ -178,4 +180,9 @@ final class ScriptCache: @unchecked Sendable {
 public struct ScriptLoadFailure: Error {
     public var reason: String
     public var logLines: [String]
+}
+
+/// Scripts this process has loaded, in any interpreter: startup-timeout is cancelled by the first.
+public enum ScriptLoads {
+    public static let succeeded = Atomic<Int>(0)
 }

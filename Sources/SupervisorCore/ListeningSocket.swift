@@ -25,7 +25,10 @@ struct ListeningSocket {
     /// The socket is set up under a temporary name and renamed into place once it is owned,
     /// restricted and listening: an Apache child connecting during start-up then sees ENOENT
     /// (which it retries) rather than EACCES on a root-owned file (which is a 503 at once).
-    static func create(path: String, backlog: Int, owner: (uid: UInt32, gid: UInt32)) throws(SetupError) -> ListeningSocket {
+    /// `bufferSizes` are SO_SNDBUF and SO_RCVBUF (send-buffer-size=, receive-buffer-size=; 0 = the
+    /// system's).
+    static func create(path: String, backlog: Int, owner: (uid: UInt32, gid: UInt32),
+                       bufferSizes: (send: Int, receive: Int) = (0, 0)) throws(SetupError) -> ListeningSocket {
         func fail(_ error: SystemError) -> SetupError { SetupError(path: path, reason: error.description) }
 
         let setupPath = path + Self.setupSuffix
@@ -46,6 +49,12 @@ struct ListeningSocket {
         guard fd >= 0 else { throw fail(SystemError("socket")) }
         var ok = false
         defer { if !ok { close(fd) } }
+        for (option, bytes) in [(SO_SNDBUF, bufferSizes.send), (SO_RCVBUF, bufferSizes.receive)] where bytes > 0 {
+            var value = Int32(clamping: bytes)
+            guard setsockopt(fd, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+                throw fail(SystemError("setsockopt(\(option == SO_SNDBUF ? "SO_SNDBUF" : "SO_RCVBUF"), \(bytes))"))
+            }
+        }
 
         // umask 0177 around bind: the file is created 0600 and never exists with looser
         // permissions, not even briefly, and no chmod by path is needed.

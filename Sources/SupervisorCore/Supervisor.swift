@@ -68,8 +68,11 @@ public enum Supervisor {
         var sockets: [ListeningSocket] = []
         for group in config.groups {
             do {
+                // socket-user= hands the socket to the user the Apache children run as under
+                // mod_ruid2/ITK-style setups, instead of Apache's User.
                 sockets.append(try ListeningSocket.create(path: group.socketPath, backlog: group.listenBacklog,
-                                                          owner: (config.apacheUID, config.apacheGID)))
+                                                          owner: (group.socketUID ?? config.apacheUID, config.apacheGID),
+                                                          bufferSizes: (group.sendBufferSize, group.receiveBufferSize)))
             } catch {
                 logger.error("supervisor cannot start group \(group.name): \(error)")
                 for socket in sockets { socket.closeAndRemove() }

@@ -70,6 +70,23 @@ public struct DaemonGroupConfig: Sendable, Equatable {
     public var requestTimeout: Int { integer("request-timeout") ?? 0 }
     public var inactivityTimeout: Int { integer("inactivity-timeout") ?? 0 }
     public var deadlockTimeout: Int { integer("deadlock-timeout") ?? 300 }
+    /// SIGUSR1's drain window; 0 = graceful-timeout's.
+    public var evictionTimeout: Int { integer("eviction-timeout") ?? 0 }
+    /// Write timeout of the worker's side of a connection; 0 = socket-timeout.
+    public var responseSocketTimeout: Int { integer("response-socket-timeout") ?? 0 }
+
+    // Process limits; 0 (or absent) means the system's.
+    public var cpuTimeLimit: Int { integer("cpu-time-limit") ?? 0 }
+    public var cpuPriority: Int { integer("cpu-priority") ?? 0 }
+    public var memoryLimit: Int { integer("memory-limit") ?? 0 }
+    public var virtualMemoryLimit: Int { integer("virtual-memory-limit") ?? 0 }
+    /// Stack size of the request threads, in bytes.
+    public var stackSize: Int { integer("stack-size") ?? 0 }
+    /// SO_SNDBUF / SO_RCVBUF of the group's sockets.
+    public var sendBufferSize: Int { integer("send-buffer-size") ?? 0 }
+    public var receiveBufferSize: Int { integer("receive-buffer-size") ?? 0 }
+    /// Who owns the group's socket (and may connect): socket-user=, else Apache's User.
+    public var socketUID: UInt32? { options["socket-user"].flatMap { UInt32($0) } }
 
     public func integer(_ option: String) -> Int? { options[option].flatMap { Int($0) } }
 

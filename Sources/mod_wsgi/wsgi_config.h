@@ -34,6 +34,13 @@ typedef struct wsgi_daemon_group {
     apr_interval_time_t socket_timeout;    /* each socket read/write; 0 = the server's Timeout */
     apr_interval_time_t queue_timeout;     /* 0 = off; sent to the worker, which enforces it */
     apr_size_t header_buffer_size;         /* longest response header line accepted */
+    /* Relaying the response body to the client (wsgi_response.c). */
+    apr_size_t response_buffer_size;       /* a flush is forced after this many unflushed bytes */
+    int response_flush_delay_ms;           /* wait this long for more before flushing */
+    apr_interval_time_t response_socket_timeout; /* client write timeout; 0 = socket_timeout */
+    /* Who must own a script this group runs (script-user= / script-group=); -1 = no check. */
+    long script_uid;
+    long script_gid;
     apr_array_header_t *options;           /* of wsgi_option: every option, defaults filled in */
     apr_array_header_t *preloads;          /* of const char *: "SCRIPT|APPLICATION-GROUP|CALLABLE" */
 } wsgi_daemon_group;

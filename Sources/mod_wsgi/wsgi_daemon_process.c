@@ -58,7 +58,7 @@ static const option_spec option_specs[] = {
     {"python-path", KIND_STRING, 0, 0, NULL},
     {"python-eggs", KIND_STRING, 0, 0, NULL},
     {"switch-interval", KIND_SECONDS_FLOAT, 0, 0, NULL},
-    {"stack-size", KIND_INT, 1, LONG_MAX, NULL},
+    {"stack-size", KIND_INT, 16384, LONG_MAX, NULL},  /* glibc's PTHREAD_STACK_MIN */
     {"maximum-requests", KIND_INT, 0, INT_MAX, "0"},
     {"startup-timeout", KIND_INT, 0, MAX_TIMEOUT_SECONDS, "0"},
     {"shutdown-timeout", KIND_INT, 0, MAX_TIMEOUT_SECONDS, "5"},
@@ -335,6 +335,11 @@ static void set_parsed_fields(wsgi_daemon_group *group)
     group->socket_timeout = apr_time_from_sec(option_long(group, "socket-timeout"));
     group->queue_timeout = apr_time_from_sec(option_long(group, "queue-timeout"));
     group->header_buffer_size = (apr_size_t)option_long(group, "header-buffer-size");
+    group->response_buffer_size = (apr_size_t)option_long(group, "response-buffer-size");
+    group->response_flush_delay_ms = (int)option_long(group, "response-flush-delay");
+    group->response_socket_timeout = apr_time_from_sec(option_long(group, "response-socket-timeout"));
+    group->script_uid = find_option(group, "script-user") ? option_long(group, "script-user") : -1;
+    group->script_gid = find_option(group, "script-group") ? option_long(group, "script-group") : -1;
 }
 
 static int valid_group_name(const char *name)

@@ -251,8 +251,19 @@ wsgi_read_result wsgi_daemon_read_frame(wsgi_daemon_socket *sock, apr_pool_t *po
     return *error == WSGI_WIRE_OK ? WSGI_READ_FRAME : WSGI_READ_INVALID;
 }
 
-int wsgi_daemon_readable_now(wsgi_daemon_socket *sock)
+int wsgi_daemon_readable_within(wsgi_daemon_socket *sock, int milliseconds)
 {
     struct pollfd p = {.fd = sock->fd, .events = POLLIN};
-    return sock->end > sock->start || (sock->fd >= 0 && poll(&p, 1, 0) > 0);
+    int ready;
+
+    if (sock->end > sock->start) {
+        return 1;
+    }
+    if (sock->fd < 0) {
+        return 0;
+    }
+    do {
+        ready = poll(&p, 1, milliseconds);
+    } while (ready < 0 && errno == EINTR);
+    return ready > 0;
 }

@@ -70,7 +70,8 @@ wsgi_read_result wsgi_daemon_read_frame(wsgi_daemon_socket *sock, apr_pool_t *po
                                         wsgi_frame *frame, apr_status_t *rv,
                                         wsgi_wire_error *error);
 
-/* 1 when a read would not block (bytes or EOF are waiting). */
-int wsgi_daemon_readable_now(wsgi_daemon_socket *sock);
+/* 1 when a read would not block (bytes or EOF are waiting), waiting up to `milliseconds` for it
+ * (0: only what is there now). */
+int wsgi_daemon_readable_within(wsgi_daemon_socket *sock, int milliseconds);
 
 #endif

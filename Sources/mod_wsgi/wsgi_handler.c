@@ -90,6 +90,70 @@ static int check_script_file(request_rec *r)
     return OK;
 }
 
+/* Why `path` fails the group's script-user= / script-group= rule, or NULL: it must belong to that
+ * user (group), and be writable by no one else: not by its group under script-user, not by
+ * others under either. */
+static const char *script_owner_problem(apr_pool_t *p, const wsgi_daemon_group *group,
+                                        const char *path, const char *what)
+{
+    apr_finfo_t info;
+    apr_status_t rv = apr_stat(&info, path, APR_FINFO_OWNER | APR_FINFO_PROT, p);
+    char *name = NULL;
+
+    if (rv != APR_SUCCESS) {
+        char buffer[120];
+        return apr_psprintf(p, "cannot read the owner of the %s '%s': %s", what, path,
+                            apr_strerror(rv, buffer, sizeof(buffer)));
+    }
+    if (group->script_uid >= 0) {
+        if ((long)info.user != group->script_uid) {
+            apr_uid_name_get(&name, info.user, p);
+            return apr_psprintf(p, "the %s '%s' is owned by '%s', not by script-user uid %ld", what,
+                                path, name ? name : apr_ltoa(p, (long)info.user),
+                                group->script_uid);
+        }
+        if (info.protection & APR_FPROT_GWRITE) {
+            return apr_psprintf(p, "the %s '%s' is writable by its group", what, path);
+        }
+    }
+    else if ((long)info.group != group->script_gid) {
+        apr_gid_name_get(&name, info.group, p);
+        return apr_psprintf(p, "the %s '%s' belongs to group '%s', not to script-group gid %ld",
+                            what, path, name ? name : apr_ltoa(p, (long)info.group),
+                            group->script_gid);
+    }
+    if (info.protection & APR_FPROT_WWRITE) {
+        return apr_psprintf(p, "the %s '%s' is writable by everyone", what, path);
+    }
+    return NULL;
+}
+
+/* script-user= / script-group=: the script the group is to run, and the folder it is in, must
+ * pass script_owner_problem, or the request is refused before the daemon sees it. */
+static int check_script_owner(request_rec *r, const wsgi_request_config *config)
+{
+    const wsgi_daemon_group *group = config->group;
+    const char *script = config->handler_script ? config->handler_script : r->filename;
+    const char *slash = strrchr(script, '/');
+    const char *problem;
+
+    if (group->script_uid < 0 && group->script_gid < 0) {
+        return OK;
+    }
+    problem = script_owner_problem(r->pool, group, script, "WSGI script file");
+    if (problem == NULL && slash != NULL) {
+        const char *folder = slash == script ? "/" : apr_pstrmemdup(r->pool, script, slash - script);
+        problem = script_owner_problem(r->pool, group, folder, "directory of the WSGI script file");
+    }
+    if (problem != NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "mod_wsgi (pid=%d): refusing to run a script in process group '%s': %s",
+                      (int)getpid(), group->name, problem);
+        return HTTP_FORBIDDEN;
+    }
+    return OK;
+}
+
 /* Transfer-Encoding and Content-Length rules; sets *has_body. */
 static int check_request_body(request_rec *r, const wsgi_request_config *config, int *has_body)
 {
@@ -379,6 +443,9 @@ int wsgi_handler(request_rec *r)
         return HTTP_INTERNAL_SERVER_ERROR;
     }
     if ((status = wsgi_run_dispatch_script(r, config)) != OK) {
+        return status;
+    }
+    if ((status = check_script_owner(r, config)) != OK) {
         return status;
     }
     if ((status = check_request_body(r, config, &has_body)) != OK) {

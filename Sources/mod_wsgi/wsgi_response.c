@@ -11,6 +11,7 @@
 #include "apr_date.h"
 #include "apr_lib.h"
 #include "apr_strings.h"
+#include "http_core.h"
 #include "http_log.h"
 #include "http_protocol.h"
 #include "http_request.h"
@@ -187,13 +188,13 @@ static int length_is_checked(const wsgi_exchange *ex)
            && r->status != HTTP_NOT_MODIFIED;
 }
 
-/* Passes body frames down the filters, flushing only when the worker has nothing more ready. */
-static int relay_body(wsgi_exchange *ex)
+/* relay_body's loop: one frame at a time until RESPONSE_END or a failure. */
+static int relay_body_frames(wsgi_exchange *ex, apr_bucket_brigade *bb, int checked,
+                             apr_size_t *unflushed, apr_interval_time_t client_timeout)
 {
     request_rec *r = ex->r;
     conn_rec *c = r->connection;
-    apr_bucket_brigade *bb = apr_brigade_create(r->pool, c->bucket_alloc);
-    int checked = length_is_checked(ex);
+    const wsgi_daemon_group *group = ex->group;
 
     for (;;) {
         apr_status_t rv;
@@ -247,11 +248,21 @@ static int relay_body(wsgi_exchange *ex)
         /* Transient: filters that keep the data set it aside, so the buffer can be reused. */
         APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_transient_create((const char *)ex->frame.payload,
                                                                 length, c->bucket_alloc));
-        if (!wsgi_daemon_readable_now(&ex->sock)) {
+        *unflushed += length;
+        if (*unflushed >= group->response_buffer_size
+            || !wsgi_daemon_readable_within(&ex->sock, group->response_flush_delay_ms)) {
             APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_flush_create(c->bucket_alloc));
+            *unflushed = 0;
         }
         rv = ap_pass_brigade(r->output_filters, bb);
         apr_brigade_cleanup(bb);
+        if (APR_STATUS_IS_TIMEUP(rv)) {
+            wsgi_log_failure(ex, rv, "timeout after %" APR_TIME_T_FMT " seconds writing the "
+                             "response to the client (response-socket-timeout); aborting the "
+                             "client connection", apr_time_sec(client_timeout));
+            c->aborted = 1;
+            return OK;
+        }
         if (rv != APR_SUCCESS || c->aborted) {
             ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r,
                           "mod_wsgi (pid=%d): client went away while the response from process "
@@ -259,6 +270,35 @@ static int relay_body(wsgi_exchange *ex)
             return OK;
         }
     }
+}
+
+/* Passes body frames down the filters. A flush goes with them when the worker has sent nothing
+ * more within response-flush-delay, or when response-buffer-size bytes have gone unflushed; writes
+ * to the client time out after response-socket-timeout (default: the group's socket-timeout). */
+static int relay_body(wsgi_exchange *ex)
+{
+    request_rec *r = ex->r;
+    conn_rec *c = r->connection;
+    const wsgi_daemon_group *group = ex->group;
+    apr_bucket_brigade *bb = apr_brigade_create(r->pool, c->bucket_alloc);
+    apr_socket_t *csd = ap_get_conn_socket(c);
+    apr_interval_time_t client_timeout = group->response_socket_timeout > 0
+                                             ? group->response_socket_timeout : ex->sock.timeout;
+    apr_interval_time_t saved_timeout = -1;
+    apr_size_t unflushed = 0;
+    int checked = length_is_checked(ex);
+    int status;
+
+    /* NULL when a connection filter (mod_ssl, ...) hides the socket: its timeout stays. */
+
+    if (csd != NULL && apr_socket_timeout_get(csd, &saved_timeout) == APR_SUCCESS) {
+        apr_socket_timeout_set(csd, client_timeout);
+    }
+    status = relay_body_frames(ex, bb, checked, &unflushed, client_timeout);
+    if (csd != NULL && saved_timeout != -1) {
+        apr_socket_timeout_set(csd, saved_timeout);
+    }
+    return status;
 }
 
 int wsgi_relay_response(wsgi_exchange *ex)
