@@ -1,5 +1,7 @@
 # mod_wsgi-swift: the one entry point. `make serve` and `make test` work on a fresh Debian 12 as root.
 SHELL := /bin/bash
+# ./configure writes config.mk (APXS, PYTHON, PREFIX); a value on make's command line still wins.
+-include config.mk
 PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
@@ -8,12 +10,12 @@ PYTHON ?= /usr/bin/python3
 BUILD := build
 # The Python the daemon embeds (Debian's), named in the module's messages.
 PYTHON_VERSION = $(shell pkg-config --modversion python3-embed 2>/dev/null || echo 3)
-SWIFT_FLAGS := -c release
+SWIFT_FLAGS := -c release --static-swift-stdlib
 APT_PACKAGES := apache2 apache2-dev libapr1-dev libaprutil1-dev python3-dev python3-pytest python3-venv \
                 libapache2-mod-wsgi-py3 wrk curl procps
 
 .PHONY: all deps build swift module install test unit-test c-test integration-test asan-worker-test fuzz \
-        fuzz-smoke serve bench clean FORCE
+        fuzz-smoke serve bench clean distclean FORCE
 
 all: build
 
@@ -113,3 +115,6 @@ bench: build
 clean:
 	rm -rf $(BUILD) .build .build-asan
 	$(MAKE) -C apache-stub clean
+
+distclean: clean
+	rm -f config.mk
