@@ -9,12 +9,44 @@ int swpy_ready_types(void) {
     return 0;
 }
 
+/* A `mod_wsgi` package on sys.path (mod_wsgi-swift's pip install, whose mod_wsgi.server and
+   mod_wsgi.express are Django apps a project lists in INSTALLED_APPS) stays importable beneath
+   this built-in module, which takes the package's search path as its __path__ (as mod_wsgi 6
+   does). The package's own __init__ is not run. */
+static int adopt_package_path(PyObject *module) {
+    PyObject *machinery = PyImport_ImportModule("importlib.machinery");
+    if (machinery == NULL) return -1;
+    PyObject *finder = PyObject_GetAttrString(machinery, "PathFinder");
+    Py_DECREF(machinery);
+    if (finder == NULL) return -1;
+    PyObject *spec = PyObject_CallMethod(finder, "find_spec", "s", "mod_wsgi");
+    Py_DECREF(finder);
+    if (spec == NULL) return -1;
+    int rc = 0;
+    if (spec != Py_None) {
+        PyObject *locations = PyObject_GetAttrString(spec, "submodule_search_locations");
+        if (locations == NULL) {
+            rc = -1;
+        } else {
+            if (locations != Py_None) {
+                PyObject *path = PySequence_List(locations);
+                rc = path == NULL ? -1 : PyModule_AddObject(module, "__path__", path);
+                if (rc != 0) Py_XDECREF(path);
+            }
+            Py_DECREF(locations);
+        }
+    }
+    Py_DECREF(spec);
+    return rc;
+}
+
 /* Runs once in every interpreter that imports mod_wsgi (multi-phase init), so each application
    group's sub-interpreter gets a module of its own. The C types are static and shared (as CPython
    3.11 shares its own static types between interpreters); RequestTimeout is a heap type, so each
    interpreter creates its own: `except mod_wsgi.RequestTimeout` then matches in every group. */
 static int exec_module(PyObject *module) {
     if (swpy_ready_types() != 0) return -1;
+    if (adopt_package_path(module) != 0) return -1;
     /* A BaseException subclass so a bare `except Exception` in the application does not swallow it. */
     PyObject *request_timeout = PyErr_NewExceptionWithDoc(
         "mod_wsgi.RequestTimeout", "The request ran longer than the daemon's request-timeout.",
