@@ -1,0 +1,262 @@
+"""Installing as mod_wsgi's README describes, with a clean clone of this repository: `pip install`
+into a fresh venv (then mod_wsgi-express start-server, module-config pasted into httpd.conf,
+pip wheel, pip uninstall), and configure / make / make install. Installed programs must run
+without the Swift toolchain's folder."""
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+import packaging_support as pkg
+from conftest import APACHE, MODULES, belongs_to, next_port, our_processes, pid_alive, world_readable_tempdir
+
+HELPER_MODULE = "venv_only_helper"
+
+
+def fetch(url, timeout=10):
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.status, response.read()
+
+
+def wait_for(url, timeout=30, alive=lambda: True):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline and alive():
+        try:
+            return fetch(url)
+        except Exception as error:  # not up yet
+            last = error
+            time.sleep(0.1)
+    raise AssertionError(f"{url} never answered: {last}")
+
+
+def wait_stopped(root, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline and [p for p in our_processes() if belongs_to(p, root)]:
+        time.sleep(0.1)
+    return [p for p in our_processes() if belongs_to(p, root)]
+
+
+def app_folder(venv):
+    """A folder with wsgi.py, whose answer names the Python prefix it runs in and a value from a
+    module that only the venv has (so it is served with the venv's packages)."""
+    with open(os.path.join(pkg.site_packages(venv), HELPER_MODULE + ".py"), "w") as f:
+        f.write('VALUE = "imported from the venv"\n')
+    folder = world_readable_tempdir("mwsgi-pkg-app-")
+    with open(os.path.join(folder, "wsgi.py"), "w") as f:
+        f.write(f"""import sys
+import {HELPER_MODULE}
+
+def application(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [("%s %s" % (sys.prefix, {HELPER_MODULE}.VALUE)).encode()]
+""")
+    return folder
+
+
+def tree(root):
+    """Every file and folder under root, relative to it."""
+    found = set()
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            found.add(os.path.relpath(os.path.join(dirpath, name), root))
+    return found
+
+
+def package_files(venv):
+    """The installed mod_wsgi package, without bytecode."""
+    return {path for path in tree(os.path.join(pkg.site_packages(venv), "mod_wsgi"))
+            if "__pycache__" not in path}
+
+
+def apache_tree_state():
+    """What an install must not touch: Apache's modules folder and configuration."""
+    state = {}
+    for root in (MODULES, "/etc/apache2"):
+        for path in tree(root):
+            full = os.path.join(root, path)
+            st = os.lstat(full)
+            state[full] = (st.st_mtime_ns, st.st_size)
+    return state
+
+
+# -- pip install of a clone ----------------------------------------------------------------------
+
+def test_pip_install_of_a_clone_puts_the_programs_in_the_package_and_express_on_the_path():
+    venv = pkg.pip_installed_venv()
+    folder = pkg.programs_folder(venv)
+    for program in pkg.PROGRAMS:
+        assert os.access(os.path.join(folder, program), os.X_OK), program
+    script = os.path.join(venv, "bin", "mod_wsgi-express")
+    with open(script) as f:
+        assert f.readline().strip() == f"#!{venv}/bin/python3", "a console script of the venv's Python"
+    location = pkg.run([script, "module-location"]).stdout.strip()
+    assert location == os.path.join(folder, "mod_wsgi-swift.so")
+
+
+def test_start_server_from_the_venv_serves_the_app_with_the_venvs_packages():
+    venv = pkg.pip_installed_venv()
+    folder = app_folder(venv)
+    root = os.path.join(folder, "root")
+    port = next_port()
+    command = [os.path.join(venv, "bin", "mod_wsgi-express"), "start-server", "wsgi.py",
+               "--port", str(port), "--host", "127.0.0.1", "--user", "www-data", "--server-root", root]
+    # As on a machine without Swift, where that is possible: Apache, the daemon and express all
+    # run in a mount namespace where /opt/swift is empty.
+    if pkg.can_hide_toolchain():
+        command = pkg.without_toolchain(command)
+    with open(os.path.join(folder, "output"), "w+") as output:
+        proc = subprocess.Popen(command, cwd=folder, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            status, body = wait_for(f"http://127.0.0.1:{port}/", alive=lambda: proc.poll() is None)
+            assert (status, body.decode()) == (200, f"{venv} imported from the venv")
+        except AssertionError:
+            output.seek(0)
+            raise AssertionError(f"express said:\n{output.read()}")
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                raise
+    assert not wait_stopped(root)
+
+
+def test_module_config_pasted_into_a_hand_written_httpd_conf_serves_a_daemon_mode_app():
+    venv = pkg.pip_installed_venv()
+    lines = pkg.run([os.path.join(venv, "bin", "mod_wsgi-express"), "module-config"]).stdout
+    module = os.path.join(pkg.programs_folder(venv), "mod_wsgi-swift.so")
+    assert f'LoadModule wsgi_module "{module}"' in lines
+    assert f'WSGIPythonHome "{venv}"' in lines
+    app = app_folder(venv)
+    root = world_readable_tempdir("mwsgi-pkg-httpd-")
+    os.makedirs(os.path.join(root, "run"))
+    port = next_port()
+    conf = os.path.join(root, "httpd.conf")
+    with open(conf, "w") as f:
+        f.write(f"""ServerRoot "{root}"
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile "{root}/httpd.pid"
+DefaultRuntimeDir "{root}/run"
+Mutex file:{root}/run default
+ErrorLog "{root}/error_log"
+LogLevel info
+LoadModule mpm_event_module {MODULES}/mod_mpm_event.so
+LoadModule authz_core_module {MODULES}/mod_authz_core.so
+User www-data
+Group www-data
+
+# What mod_wsgi-express module-config printed:
+{lines}
+WSGIDaemonProcess pasted processes=1 threads=2
+WSGIScriptAlias / {app}/wsgi.py process-group=pasted application-group=%{{GLOBAL}}
+<Directory "{app}">
+    Require all granted
+</Directory>
+""")
+    env = dict(os.environ, MOD_WSGI_SERVER_ROOT=root)  # how belongs_to() finds its processes
+    control = [APACHE, "-f", conf, "-k"]
+    started = subprocess.run(control + ["start"], capture_output=True, text=True, env=env)
+    try:
+        assert started.returncode == 0, started.stderr
+        status, body = wait_for(f"http://127.0.0.1:{port}/")
+        assert (status, body.decode()) == (200, f"{venv} imported from the venv")
+    except AssertionError:
+        with open(os.path.join(root, "error_log"), errors="replace") as log:
+            raise AssertionError(f"error log:\n{log.read()}")
+    finally:
+        with open(os.path.join(root, "httpd.pid")) as f:
+            pid = int(f.read())
+        subprocess.run(control + ["stop"], capture_output=True, env=env)
+        deadline = time.time() + 15
+        while time.time() < deadline and pid_alive(pid):
+            time.sleep(0.1)
+    assert not wait_stopped(root)
+
+
+def test_installed_programs_need_nothing_from_the_swift_toolchain():
+    folder = pkg.programs_folder(pkg.pip_installed_venv())
+    for program in pkg.PROGRAMS:
+        assert pkg.toolchain_dependencies(os.path.join(folder, program)) == [], program
+    if not pkg.can_hide_toolchain():
+        pytest.skip("cannot hide /opt/swift here (unshare --mount); ldd found no dependency on it")
+    for program in ("mod_wsgi-express", "mod_wsgi-daemon"):
+        result = subprocess.run(pkg.without_toolchain([os.path.join(folder, program), "--help"]),
+                                capture_output=True, text=True)
+        assert result.returncode == 0, f"{program} without /opt/swift: {result.stderr}"
+
+
+# -- pip wheel, then install and uninstall -------------------------------------------------------
+
+def test_the_wheel_installs_the_same_files_and_pip_uninstall_removes_them_all():
+    wheel = pkg.wheel()
+    assert os.path.basename(wheel).startswith("mod_wsgi_swift-")
+    venv = pkg.new_venv("venv-wheel")
+    before = tree(venv)
+    apache_before = apache_tree_state()
+
+    pkg.pip(venv, "install", wheel)
+    assert package_files(venv) == package_files(pkg.pip_installed_venv())
+    express = os.path.join(venv, "bin", "mod_wsgi-express")
+    location = pkg.run([express, "module-location"]).stdout.strip()
+    assert location == os.path.join(pkg.programs_folder(venv), "mod_wsgi-swift.so")
+    assert apache_tree_state() == apache_before, "installing must not write into Apache's tree"
+
+    pkg.pip(venv, "uninstall", "--yes", pkg.DISTRIBUTION)
+    assert tree(venv) ^ before == set(), "pip uninstall should leave the venv as it was"
+
+
+# -- configure, make, make install ---------------------------------------------------------------
+
+def test_configure_make_make_install_into_a_destdir():
+    clone = pkg.clone()
+    pkg.wheel()  # the clone's Swift build is done by now; make only rebuilds the module
+    prefix = "/opt/mod_wsgi-swift-cmmi-test"
+    dest = os.path.join(pkg.workspace(), "destdir")
+    etc_before = apache_tree_state()
+    try:
+        configured = pkg.run(["./configure", f"--prefix={prefix}", "--with-apxs=/usr/bin/apxs",
+                              "--with-python=/usr/bin/python3"], cwd=clone)
+        assert "wrote config.mk" in configured.stdout
+        pkg.run(["make"], cwd=clone)
+        installed = pkg.run(["make", "install", f"DESTDIR={dest}"], cwd=clone)
+    finally:
+        if os.path.exists(os.path.join(clone, "config.mk")):
+            os.remove(os.path.join(clone, "config.mk"))
+    module = f"{dest}{MODULES}/mod_wsgi-swift.so"
+    daemon = f"{dest}{prefix}/libexec/mod_wsgi-swift/mod_wsgi-daemon"
+    express = f"{dest}{prefix}/bin/mod_wsgi-express"
+    for path in (module, daemon, express):
+        assert os.path.isfile(path), path
+        assert pkg.toolchain_dependencies(path) == [], path
+    with open(module, "rb") as f:
+        assert f"{prefix}/libexec/mod_wsgi-swift/mod_wsgi-daemon".encode() in f.read(), \
+            "the module looks for the daemon under configure's --prefix"
+    # Debian's libapache2-mod-wsgi-py3 owns mods-available/wsgi.load: ours never takes its name.
+    debian_owns_wsgi_load = subprocess.run(["dpkg-query", "-S", "/etc/apache2/mods-available/wsgi.load"],
+                                           capture_output=True).returncode == 0
+    name = "wsgi_swift" if debian_owns_wsgi_load else "wsgi"
+    with open(f"{dest}/etc/apache2/mods-available/{name}.load") as f:
+        assert f.read().strip() == f"LoadModule wsgi_module {MODULES}/mod_wsgi-swift.so"
+    assert f"a2enmod {name}" in installed.stdout
+    assert apache_tree_state() == etc_before, "with DESTDIR nothing is written outside it"
+
+
+@pytest.mark.parametrize("option, message", [
+    ("--with-apxs=/nonexistent/apxs", "apxs '/nonexistent/apxs' (--with-apxs) is not an executable file"),
+    ("--with-python=/nonexistent/python3", "python '/nonexistent/python3' (--with-python) is not an executable file"),
+    ("--prefix=relative", "--prefix must be an absolute path"),
+    ("--with-apache=/usr", "unknown option '--with-apache=/usr'"),
+])
+def test_configure_names_what_is_wrong_and_writes_nothing(option, message):
+    clone = pkg.clone()
+    result = subprocess.run(["./configure", option], cwd=clone, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert f"configure: error: {message}" in result.stderr
+    assert not os.path.exists(os.path.join(clone, "config.mk"))
+
