@@ -113,9 +113,9 @@ def test_start_server_from_the_venv_serves_the_app_with_the_venvs_packages():
         try:
             status, body = wait_for(f"http://127.0.0.1:{port}/", alive=lambda: proc.poll() is None)
             assert (status, body.decode()) == (200, f"{venv} imported from the venv")
-        except AssertionError:
+        except AssertionError as error:
             output.seek(0)
-            raise AssertionError(f"express said:\n{output.read()}")
+            raise AssertionError(f"{error}\nexpress said:\n{output.read()}") from None
         finally:
             proc.send_signal(signal.SIGINT)
             try:
@@ -166,9 +166,9 @@ WSGIScriptAlias / {app}/wsgi.py process-group=pasted application-group=%{{GLOBAL
         assert started.returncode == 0, started.stderr
         status, body = wait_for(f"http://127.0.0.1:{port}/")
         assert (status, body.decode()) == (200, f"{venv} imported from the venv")
-    except AssertionError:
+    except AssertionError as error:
         with open(os.path.join(root, "error_log"), errors="replace") as log:
-            raise AssertionError(f"error log:\n{log.read()}")
+            raise AssertionError(f"{error}\nerror log:\n{log.read()}") from None
     finally:
         with open(os.path.join(root, "httpd.pid")) as f:
             pid = int(f.read())
