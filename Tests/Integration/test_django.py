@@ -102,7 +102,6 @@ def test_runmodwsgi_setup_only_then_apachectl_serves_admin_and_its_static_files(
     assert not [p for p in our_processes() if belongs_to(p, root)]
 
 
-@NEEDS_EXPRESS_OPTIONS
 def test_runmodwsgi_passes_unknown_options_to_express_which_names_them(django_venv):
     folder = start_project(django_venv, "mod_wsgi.express")
     result = manage(django_venv, folder, "runmodwsgi", "--setup-only", "--no-such-option")
