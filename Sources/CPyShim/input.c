@@ -69,6 +69,7 @@ static int input_fill(InputObject *self) {
     }
 
     if (rc > 0) {
+        swpy_metrics_input(length);
         self->chunk = data;
         self->chunk_length = length;
         self->position = 0;

@@ -79,8 +79,14 @@ static PyModuleDef_Slot module_slots[] = {
     {0, NULL},
 };
 
+static PyMethodDef module_methods[] = {
+    {"_process_counters", swpy_process_counters, METH_NOARGS, "Internal: the process's request counters."},
+    {"_log_line", swpy_log_line_function, METH_VARARGS, "Internal: one error-log line at a level."},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef module_def = {
-    PyModuleDef_HEAD_INIT, "mod_wsgi", "mod_wsgi-swift daemon process support.", 0, NULL, module_slots,
+    PyModuleDef_HEAD_INIT, "mod_wsgi", "mod_wsgi-swift daemon process support.", 0, module_methods, module_slots,
 };
 
 static PyObject *init_module(void) { return PyModuleDef_Init(&module_def); }

@@ -19,4 +19,9 @@ extern PyTypeObject swpy_LogType;
 void *swpy_handle_context(PyObject *handle, const char *what);
 
 int swpy_ready_types(void);
+
+/* metrics.c: module functions and the input counter. */
+PyObject *swpy_process_counters(PyObject *module, PyObject *unused);
+PyObject *swpy_log_line_function(PyObject *module, PyObject *args);
+void swpy_metrics_input(Py_ssize_t length);
 #endif

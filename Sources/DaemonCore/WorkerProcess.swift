@@ -112,6 +112,7 @@ public enum WorkerProcess {
             // Finalizing runs atexit handlers and joins the application's own threads; do not let
             // that outlast shutdown-timeout either.
             startReaper(seconds: max(group.shutdownTimeout, 1), groupName: group.name)
+            interpreter.publishProcessStopping(reason: reason.shutdownReason)
             // nil: a sub-interpreter could not be ended safely, so Python was left as it is (logged).
             if let status = interpreter.finalize(), status != 0 {
                 logger.warning("Python finalization reported an error (\(status)).")
@@ -203,5 +204,21 @@ public enum WorkerProcess {
         Logger(label: "mod_wsgi").critical("\(message)")
         sleep(1)
         exit(1)
+    }
+}
+
+extension StopReason {
+    /// The process_stopping event's shutdown_reason, in mod_wsgi's words.
+    var shutdownReason: String {
+        switch self {
+        case .shutdownSignal: return "shutdown_signal"
+        case .maximumRequests: return "maximum_requests"
+        case .scriptReload: return "script_reload"
+        case .gracefulSignal: return "graceful_signal"
+        case .restartInterval: return "restart_interval"
+        case .inactivityTimeout: return "inactivity_timeout"
+        case .requestTimeout: return "request_timeout"
+        case .deadlockTimeout: return "deadlock_timeout"
+        }
     }
 }

@@ -32,8 +32,14 @@ enum CallbackBridge {
             let address = String(decoding: UnsafeRawBufferPointer(start: remote, count: remoteLength), as: UTF8.self)
             metadata = ["remote": .string(address)]
         }
-        let swiftLevel: Logger.Level = level == Int32(SWPY_LOG_INFO) ? .info
-            : level == Int32(SWPY_LOG_WARNING) ? .warning : .error
+        let swiftLevel: Logger.Level
+        switch level {
+        case Int32(SWPY_LOG_INFO): swiftLevel = .info
+        case Int32(SWPY_LOG_WARNING): swiftLevel = .warning
+        case Int32(SWPY_LOG_CRITICAL): swiftLevel = .critical
+        case Int32(SWPY_LOG_DEBUG): swiftLevel = .debug
+        default: swiftLevel = .error
+        }
         logger.log(level: swiftLevel, "\(line)", metadata: metadata)
     }
 }

@@ -36,6 +36,231 @@ def install_apache_module(version, mpm_name, maximum_processes, threads_per_proc
     sys.modules["apache"] = module
 
 
+def install_module_api(module):
+    """mod_wsgi's Python API on this interpreter's `mod_wsgi` module: event subscription with
+    mod_wsgi 6's event names and payloads, request_data(), active_requests, the metrics
+    functions and LogHandler. Returns the entry points the host calls around each request:
+    (begin, response_started, request_exception, finish, process_stopping)."""
+    import logging
+    import time
+    import traceback
+
+    try:
+        import resource
+        thread_usage = getattr(resource, "RUSAGE_THREAD", resource.RUSAGE_SELF)
+
+        def cpu_times():
+            usage = resource.getrusage(thread_usage)
+            return usage.ru_utime, usage.ru_stime
+    except ImportError:
+        def cpu_times():
+            return 0.0, 0.0
+
+    counters = module._process_counters
+    log_line = module._log_line
+    ERROR, WARNING, INFO, CRITICAL, DEBUG = 0, 1, 2, 3, 4
+    event_callbacks, shutdown_callbacks, signal_callbacks = [], [], []
+    active_requests = {}
+    current = threading.local()
+    recording = {"baseline": None}
+
+    def subscribe_events(callback):
+        event_callbacks.append(callback)
+
+    def subscribe_shutdown(callback):
+        shutdown_callbacks.append(callback)
+
+    def subscribe_signals(callback):
+        signal_callbacks.append(callback)
+
+    def request_data():
+        data = getattr(current, "data", None)
+        if data is None:
+            raise RuntimeError("no active request for thread")
+        return data
+
+    def publish(name, event, extra=()):
+        # Subscribers get the name and the payload as keywords; a dict returned is merged into
+        # the payload the next subscriber sees. One that raises is logged and skipped.
+        for callback in list(event_callbacks) + list(extra):
+            try:
+                result = callback(name, **event)
+            except BaseException as error:
+                header = "%s exception raised by event callback for '%s'%s" % (
+                    type(error).__name__, name, "; ignored." if isinstance(error, SystemExit) else ".")
+                for line in [header] + "".join(traceback.format_exception(error)).rstrip("\n").split("\n"):
+                    log_line(ERROR, line)
+                continue
+            if isinstance(result, dict):
+                event.update(result)
+
+    def begin(environ, application, callable_object, thread_id):
+        data = {}
+        current.data = data
+        current.environ = environ
+        current.cpu = None
+        request_id = environ.get("mod_wsgi.request_id")
+        if request_id:
+            active_requests[request_id] = data
+        if not event_callbacks:
+            return
+        current.cpu = cpu_times()
+        event = {}
+        if request_id:
+            event["request_id"] = request_id
+        event.update(thread_id=thread_id, server_pid=int(environ.get("mod_wsgi.server_pid") or 0),
+                     request_start=environ.get("mod_wsgi.request_start", 0.0),
+                     queue_start=environ.get("mod_wsgi.queue_start", 0.0),
+                     daemon_start=environ.get("mod_wsgi.daemon_start", 0.0),
+                     application_object=application, callable_object=callable_object,
+                     request_environ=environ, application_start=environ.get("mod_wsgi.application_start", 0.0),
+                     request_data=data)
+        publish("request_started", event)
+
+    def response_started(status, headers, exc_info):
+        if not event_callbacks:
+            return
+        environ = getattr(current, "environ", None) or {}
+        event = {}
+        if environ.get("mod_wsgi.request_id"):
+            event["request_id"] = environ["mod_wsgi.request_id"]
+        event.update(response_status=status, response_headers=headers, exception_info=exc_info,
+                     request_data=getattr(current, "data", None))
+        publish("response_started", event)
+
+    def request_exception(exc_info):
+        if not event_callbacks:
+            return
+        environ = getattr(current, "environ", None) or {}
+        event = {}
+        if environ.get("mod_wsgi.request_id"):
+            event["request_id"] = environ["mod_wsgi.request_id"]
+        event.update(exception_info=exc_info, request_data=getattr(current, "data", None))
+        publish("request_exception", event)
+
+    def finish(thread_id, status, input_reads, input_length, input_time, output_length, output_writes,
+               output_time, application_time):
+        environ = getattr(current, "environ", None) or {}
+        data = getattr(current, "data", None)
+        try:
+            if event_callbacks:
+                event = {}
+                if environ.get("mod_wsgi.request_id"):
+                    event["request_id"] = environ["mod_wsgi.request_id"]
+                user, system = 0.0, 0.0
+                if current.cpu is not None:
+                    now = cpu_times()
+                    user, system = now[0] - current.cpu[0], now[1] - current.cpu[1]
+                event.update(thread_id=thread_id, server_pid=int(environ.get("mod_wsgi.server_pid") or 0),
+                             request_start=environ.get("mod_wsgi.request_start", 0.0),
+                             queue_start=environ.get("mod_wsgi.queue_start", 0.0),
+                             daemon_start=environ.get("mod_wsgi.daemon_start", 0.0),
+                             input_reads=input_reads, input_length=input_length, input_time=input_time,
+                             output_length=output_length, output_writes=output_writes,
+                             cpu_user_time=user, cpu_system_time=system, cpu_time=user + system,
+                             output_time=output_time, application_finish=time.time(),
+                             application_time=application_time, status=status,
+                             gil_wait_time=0.0, gil_wait_count=0, request_data=data)
+                publish("request_finished", event)
+        finally:
+            request_id = environ.get("mod_wsgi.request_id")
+            if request_id:
+                active_requests.pop(request_id, None)
+            current.data = None
+            current.environ = None
+
+    def process_stopping(reason):
+        publish("process_stopping", {"shutdown_reason": reason}, shutdown_callbacks)
+
+    def start_recording_metrics():
+        if recording["baseline"] is None:
+            recording["baseline"] = counters()
+
+    def process_metrics():
+        now = counters()
+        user, system = 0.0, 0.0
+        try:
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            user, system, max_rss = usage.ru_utime, usage.ru_stime, usage.ru_maxrss * 1024
+        except Exception:
+            max_rss = 0
+        return {
+            "pid": os.getpid(),
+            "start_time": now["start_time"],
+            "current_time": now["current_time"],
+            "running_time": now["current_time"] - now["start_time"],
+            "request_count": now["request_count"],
+            "request_busy_time": now["request_busy_time"],
+            "active_requests": now["active_requests"],
+            "cpu_user_time": user,
+            "cpu_system_time": system,
+            "memory_max_rss": max_rss,
+            "threads": now["threads"],
+        }
+
+    def request_metrics():
+        # Each call reports the interval since the previous one (or since recording started).
+        before = recording["baseline"]
+        if before is None:
+            return None
+        now = counters()
+        recording["baseline"] = now
+        period = max(now["current_time"] - before["current_time"], 1e-9)
+        requests = now["request_count"] - before["request_count"]
+        busy = now["request_busy_time"] - before["request_busy_time"]
+        threads = max(module.threads_per_process, 1)
+        return {
+            "start_time": before["current_time"],
+            "stop_time": now["current_time"],
+            "sample_period": period,
+            "request_count": requests,
+            "request_throughput": requests / period,
+            "capacity_utilization": busy / (period * threads),
+            "request_busy_time": busy,
+            "input_bytes": now["input_bytes"] - before["input_bytes"],
+            "input_reads": now["input_reads"] - before["input_reads"],
+            "output_bytes": now["output_bytes"] - before["output_bytes"],
+            "output_writes": now["output_writes"] - before["output_writes"],
+            # Not measured here (the GIL wait and the time inside socket reads and writes):
+            # reported as zero so consumers find the keys mod_wsgi 6 gives.
+            "gil_wait_time": 0.0, "gil_wait_count": 0, "gil_wait_time_buckets": [],
+            "input_read_time": 0.0, "input_read_time_buckets": [],
+            "output_write_time": 0.0, "output_write_time_buckets": [],
+        }
+
+    def server_metrics():
+        # Apache's scoreboard is not visible from a daemon process here: None, as mod_wsgi
+        # answers when server metrics are not enabled.
+        return None
+
+    class LogHandler(logging.Handler):
+        """A logging handler writing records to Apache's error log at their own level."""
+
+        __module__ = "mod_wsgi"
+
+        def emit(self, record):
+            try:
+                text = self.format(record)
+            except Exception:
+                self.handleError(record)
+                return
+            number = record.levelno
+            level = (CRITICAL if number >= logging.CRITICAL else ERROR if number >= logging.ERROR
+                     else WARNING if number >= logging.WARNING else INFO if number >= logging.INFO else DEBUG)
+            for line in text.split("\n"):
+                log_line(level, line)
+
+    for name, value in (("subscribe_events", subscribe_events), ("subscribe_shutdown", subscribe_shutdown),
+                        ("subscribe_signals", subscribe_signals), ("request_data", request_data),
+                        ("event_callbacks", event_callbacks), ("shutdown_callbacks", shutdown_callbacks),
+                        ("signal_callbacks", signal_callbacks), ("active_requests", active_requests),
+                        ("start_recording_metrics", start_recording_metrics),
+                        ("process_metrics", process_metrics), ("request_metrics", request_metrics),
+                        ("server_metrics", server_metrics), ("LogHandler", LogHandler)):
+        setattr(module, name, value)
+    return begin, response_started, request_exception, finish, process_stopping
+
+
 def module_name(path):
     """The module name a script is loaded under, as mod_wsgi names it."""
     return "_mod_wsgi_" + hashlib.md5(path.encode("utf-8", "surrogateescape"),

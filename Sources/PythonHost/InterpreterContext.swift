@@ -20,6 +20,8 @@ final class InterpreterContext: @unchecked Sendable {
     let requestTimeout: PyObjectPointer
     /// io.TextIOWrapper, which wraps each request's wsgi.errors.
     let textWrapper: PyObjectPointer
+    /// The `mod_wsgi` module API's entry points in this interpreter.
+    let requestHooks: RequestHooks
     /// Every thread state made for this interpreter (sub-interpreters only), with the PyThread
     /// ident of the thread that owns it: shutdown deletes them before ending the interpreter.
     var threadStates: [(ident: UInt, state: UnsafeMutablePointer<PyThreadState>)] = []
@@ -29,8 +31,9 @@ final class InterpreterContext: @unchecked Sendable {
 
     private init(name: [UInt8], state: OpaquePointer, helpers: PyObjectPointer,
                  fileWrapper: PyObjectPointer, requestTimeout: PyObjectPointer, textWrapper: PyObjectPointer,
-                 settings: InterpreterSettings) {
+                 requestHooks: RequestHooks, settings: InterpreterSettings) {
         self.name = name
+        self.requestHooks = requestHooks
         self.textWrapper = textWrapper
         self.state = state
         self.requestTimeout = requestTimeout
@@ -64,8 +67,10 @@ final class InterpreterContext: @unchecked Sendable {
                 throw PythonHostError.initialization(Py.fetchExceptionText() ?? "FileWrapper or RequestTimeout missing")
             }
             Py_INCREF(wrapper)
+            let hooks = try RequestHooks.install(module: module, helpers: helpers)
             return InterpreterContext(name: name, state: PyInterpreterState_Get(), helpers: helpers, fileWrapper: wrapper,
-                                      requestTimeout: requestTimeout, textWrapper: textWrapper, settings: settings)
+                                      requestTimeout: requestTimeout, textWrapper: textWrapper, requestHooks: hooks,
+                                      settings: settings)
         } catch {
             Py_DECREF(helpers)
             throw error

@@ -19,6 +19,7 @@ public final class PythonInterpreter: @unchecked Sendable {
     /// `mod_wsgi` module. Returns with the GIL released. Call once per process.
     public static func start(_ settings: InterpreterSettings) throws -> PythonInterpreter {
         CallbackBridge.install()
+        swpy_metrics_start()
         guard swpy_register_builtin_module() == 0 else {
             throw PythonHostError.initialization("could not register the mod_wsgi module")
         }
@@ -133,5 +134,23 @@ extension PythonInterpreter {
         guard stillCurrent() else { return false }
         if let injected = subInterpreters.injectRequestTimeout(threadIdent: threadIdent) { return injected }
         return swpy_inject_async_exception(threadIdent, main.requestTimeout) == 1
+    }
+}
+
+extension PythonInterpreter {
+    /// The process_stopping event (and the subscribe_shutdown callbacks) in every interpreter,
+    /// with mod_wsgi's shutdown reason ("shutdown", "reload", "request_timeout", ...). Call once
+    /// no request thread runs Python any more, before finalize().
+    public func publishProcessStopping(reason: String) {
+        let state = PyGILState_Ensure()
+        defer { PyGILState_Release(state) }
+        for context in [main] + subInterpreters.all {
+            let previous = context.isMain ? nil : PyThreadState_Swap(subInterpreters.threadState(in: context))
+            if let text = Py.string(reason) {
+                context.requestHooks.call(context.requestHooks.processStopping, [text])
+                Py_DECREF(text)
+            }
+            if !context.isMain { PyThreadState_Swap(previous) }
+        }
     }
 }

@@ -37,6 +37,9 @@ final class SubInterpreters: @unchecked Sendable {
         return create(name: Array(name))
     }
 
+    /// Every sub-interpreter made so far (GIL held).
+    var all: [InterpreterContext] { contexts }
+
     private func find(_ name: UnsafeRawBufferPointer) -> InterpreterContext? {
         for context in contexts where context.name.elementsEqual(name) { return context }
         return nil

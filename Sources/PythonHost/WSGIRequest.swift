@@ -17,6 +17,9 @@ import WireProtocol
 struct BodyAccess {
     var serial: UInt = 0
     var open = false
+    /// Body frames and bytes read for the current request (its request_finished event).
+    var reads = 0
+    var bytes = 0
 }
 
 public enum RequestOutcome: Equatable {
@@ -51,6 +54,11 @@ public final class WSGIRequest {
     var isHeadMethod = false
     var contentLength: Int64?
     var bodyBytes: Int64 = 0
+    /// The status code of the current response (0 until start_response) and the body sends, for
+    /// the request_finished event and the process metrics.
+    var statusCode = 0
+    var applicationStartedAt: Int64 = 0
+    var outputWrites = 0
     var failure: String?
     /// The application was stopped by an injected mod_wsgi.RequestTimeout.
     var interrupted = false
@@ -94,6 +102,8 @@ public final class WSGIRequest {
         let serial = bodyAccess.withLock { access -> UInt in
             access.serial &+= 1
             access.open = true
+            access.reads = 0
+            access.bytes = 0
             return access.serial
         }
         // Closed without the GIL: a late reader in flight needs no GIL to finish its read.
@@ -107,6 +117,8 @@ public final class WSGIRequest {
         headSent = false
         contentLength = nil
         bodyBytes = 0
+        statusCode = 0
+        outputWrites = 0
         failure = nil
         interrupted = false
         bodyComplete = false
@@ -178,6 +190,9 @@ public final class WSGIRequest {
 
         return withRequestObjects(in: context, head: head, payload: payload, times: times, serial: serial) {
             environ, startResponse in
+            let callable = head.value(id: EnvironKeys.callableObject, in: payload) ?? empty
+            beginRequest(context: context, environ: environ, application: application, callable: callable)
+            defer { finishRequest(context: context) }
             guard let result = Py.call(application, environ, startResponse) else {
                 reportException()
                 return finishAfterError()
@@ -212,6 +227,7 @@ public final class WSGIRequest {
 
         var times = times
         times.applicationStart = microsecondsNow()
+        applicationStartedAt = times.applicationStart
         guard let environ = context.environ.build(head: head, payload: payload, input: input, errors: errors,
                                                       times: times, threadID: threadID) else {
             return failBeforeCall()
@@ -252,6 +268,7 @@ public final class WSGIRequest {
                 : "Request interrupted by RequestTimeout; thread recovered.")
             return
         }
+        publishRequestException()
         let isSystemExit = swpy_exception_is_system_exit() != 0
         let typeName = swpy_exception_type_name().map { String(cString: $0) } ?? "Unknown"
         guard let text = Py.fetchExceptionText() else { return }

@@ -26,11 +26,14 @@ extension WSGIRequest {
         } else if headQueued {
             return swpy_raise(Int32(SWPY_RUNTIME_ERROR), "start_response() called more than once without exc_info")
         }
+        // Published before the checks below, as mod_wsgi does: subscribers see what was asked.
+        context.requestHooks.responseStarted(status: status, headers: headers, excInfo: excInfo)
         guard let statusBytes = latin1Bytes(status) else { return -1 }
         if let problem = statusLineProblem(statusBytes) {
             return swpy_raise_with_repr(Int32(SWPY_VALUE_ERROR), problem, status)
         }
         let code = Int(statusBytes[0] - 0x30) * 100 + Int(statusBytes[1] - 0x30) * 10 + Int(statusBytes[2] - 0x30)
+        statusCode = code
         let reason = statusBytes.count > 4 ? UnsafeRawBufferPointer(rebasing: statusBytes[4...]) : UnsafeRawBufferPointer(start: nil, count: 0)
         do {
             try scratchBuilder.reset(status: code, reason: reason)
@@ -212,6 +215,7 @@ extension WSGIRequest {
         if let contentLength { count = min(count, max(0, contentLength - bodyBytes)) }
         if count > 0 {
             bodyBytes += count
+            outputWrites += 1
             let data = UnsafeRawBufferPointer(start: swpy_bytes_data(bytes), count: Int(count))
             if count >= directSendThreshold {
                 return sendDirect(data)
@@ -302,7 +306,12 @@ extension WSGIRequest {
                 copyMessage("wsgi.input used after its request completed", into: errorBuffer, capacity: errorLength)
                 return -1
             }
-            return readOpenBodyChunk(data: data, length: length, errorBuffer: errorBuffer, errorLength: errorLength)
+            let read = readOpenBodyChunk(data: data, length: length, errorBuffer: errorBuffer, errorLength: errorLength)
+            if read == 1 {
+                access.reads += 1
+                access.bytes += length.pointee
+            }
+            return read
         }
     }
 

@@ -32,7 +32,15 @@ typedef struct {
 void swpy_set_callbacks(const swpy_callbacks *callbacks);
 
 /* Log levels for log_line and swpy_log_new. */
-enum { SWPY_LOG_ERROR = 0, SWPY_LOG_WARNING = 1, SWPY_LOG_INFO = 2 };
+enum { SWPY_LOG_ERROR = 0, SWPY_LOG_WARNING = 1, SWPY_LOG_INFO = 2, SWPY_LOG_CRITICAL = 3, SWPY_LOG_DEBUG = 4 };
+
+/* ---- process-wide request counters (metrics.c), GIL held ---------------------------------- */
+
+/* Records when Python started (once). */
+void swpy_metrics_start(void);
+void swpy_metrics_request_started(void);
+void swpy_metrics_request_finished(long thread_id, double application_time, long long output_bytes,
+                                   long long output_writes);
 
 /* ---- the `mod_wsgi` built-in module -------------------------------------------------------- */
 

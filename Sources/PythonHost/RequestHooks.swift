@@ -1,0 +1,97 @@
+// The host's side of mod_wsgi's Python API (the `mod_wsgi` module's events, request_data(),
+// active_requests and metrics, written in Python by host helper `install_module_api`): the
+// entry points each request calls, one set per interpreter.
+import CPyShim
+import CPython
+
+struct RequestHooks {
+    let begin: PyObjectPointer
+    let responseStarted: PyObjectPointer
+    let requestException: PyObjectPointer
+    let finish: PyObjectPointer
+    let processStopping: PyObjectPointer
+
+    /// Installs the API on this interpreter's `mod_wsgi` module (GIL held, its thread state current).
+    static func install(module: PyObjectPointer, helpers: PyObjectPointer) throws -> RequestHooks {
+        guard let install = PyDict_GetItemString(helpers, "install_module_api"),
+              let entries = Py.call(install, [module]) else {
+            throw PythonHostError.initialization(Py.fetchExceptionText() ?? "install_module_api failed")
+        }
+        defer { Py_DECREF(entries) }
+        guard swpy_is_tuple(entries) != 0, swpy_sequence_fast_size(entries) == 5 else {
+            throw PythonHostError.initialization("install_module_api returned \(Py.text(entries))")
+        }
+        func entry(_ index: Int) -> PyObjectPointer {
+            let object = swpy_sequence_fast_item(entries, index)!
+            Py_INCREF(object)
+            return object
+        }
+        return RequestHooks(begin: entry(0), responseStarted: entry(1), requestException: entry(2), finish: entry(3),
+                            processStopping: entry(4))
+    }
+
+    /// Calls one entry point; what it raises (a bug of ours, since subscribers' errors are caught
+    /// in Python) is logged and cleared so the request carries on.
+    func call(_ function: PyObjectPointer, _ arguments: [PyObjectPointer]) {
+        guard let result = Py.call(function, arguments) else {
+            let text = Py.fetchExceptionText() ?? "unknown error"
+            for line in text.split(separator: "\n") { CallbackBridge.logger.error("mod_wsgi API: \(line)") }
+            return
+        }
+        Py_DECREF(result)
+    }
+
+    func responseStarted(status: PyObjectPointer, headers: PyObjectPointer, excInfo: PyObjectPointer) {
+        call(responseStarted, [status, headers, excInfo])
+    }
+}
+
+extension WSGIRequest {
+    /// Before the application is called: request_data() and active_requests for this request,
+    /// and the request_started event.
+    func beginRequest(context: InterpreterContext, environ: PyObjectPointer, application: PyObjectPointer,
+                      callable: UnsafeRawBufferPointer) {
+        swpy_metrics_request_started()
+        let name = callable.isEmpty ? Py.string("application") : Py.latin1(callable)
+        guard let name else { PyErr_Clear(); return }
+        defer { Py_DECREF(name) }
+        context.requestHooks.call(context.requestHooks.begin, [environ, application, name, threadID])
+    }
+
+    /// After the response ended (also after errors): the request_finished event, and the
+    /// process's counters.
+    func finishRequest(context: InterpreterContext) {
+        let applicationTime = Double(microsecondsNow() - applicationStartedAt) / 1_000_000
+        let input = bodyAccess.withLock { ($0.reads, $0.bytes) }
+        let values: [PyObjectPointer?] = [
+            PyLong_FromLong(statusCode), PyLong_FromLong(input.0), PyLong_FromLong(input.1), PyFloat_FromDouble(0),
+            PyLong_FromLongLong(bodyBytes), PyLong_FromLong(outputWrites), PyFloat_FromDouble(0),
+            PyFloat_FromDouble(applicationTime),
+        ]
+        defer { for value in values { if let value { Py_DECREF(value) } } }
+        if values.allSatisfy({ $0 != nil }) {
+            context.requestHooks.call(context.requestHooks.finish, [threadID] + values.map { $0! })
+        } else {
+            PyErr_Clear()
+        }
+        swpy_metrics_request_finished(PyLong_AsLong(threadID), applicationTime, bodyBytes, Int64(outputWrites))
+    }
+
+    /// The request_exception event for the pending exception, which stays pending.
+    func publishRequestException() {
+        var type: PyObjectPointer?, value: PyObjectPointer?, traceback: PyObjectPointer?
+        PyErr_Fetch(&type, &value, &traceback)
+        PyErr_NormalizeException(&type, &value, &traceback)
+        if let value, let traceback { PyException_SetTraceback(value, traceback) }
+        if let info = PyTuple_New(3) {
+            for (index, item) in [type, value, traceback].enumerated() {
+                let object = item ?? swpy_none()!
+                Py_INCREF(object)
+                PyTuple_SetItem(info, index, object)
+            }
+            context.requestHooks.call(context.requestHooks.requestException, [info])
+            Py_DECREF(info)
+        }
+        PyErr_Restore(type, value, traceback)
+    }
+}
