@@ -68,6 +68,7 @@ final class AcceptLoop: @unchecked Sendable {
 
     private func run(threadIndex: Int) {
         let request = WSGIRequest(interpreter: interpreter, threadIndex: threadIndex, connection: FrameConnection())
+        request.beforeScriptReload = { [control] in control.beginStopping() }
         let handler = ConnectionHandler(request: request, settings: settings, control: control)
         control.threadIdents.withLock { $0[threadIndex] = request.pythonThreadIdent }
         while let fd = nextConnection() {

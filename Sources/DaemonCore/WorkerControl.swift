@@ -92,7 +92,8 @@ final class WorkerControl: Sendable {
         _ = write(requestWriteFD, &byte, 1)
     }
 
-    /// Called by the main thread: accept loops stop taking connections.
+    /// Accept loops stop taking connections. The main thread calls it when the process stops; a
+    /// request thread that found its script changed calls it at once (see WSGIRequest).
     func beginStopping() {
         guard stopping.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged else {
             return

@@ -219,6 +219,9 @@ extension StopReason {
         case .inactivityTimeout: return "inactivity_timeout"
         case .requestTimeout: return "request_timeout"
         case .deadlockTimeout: return "deadlock_timeout"
+        case .evictionSignal: return "eviction_signal"
+        case .cpuTimeLimit: return "cpu_time_limit"
+        case .startupTimeout: return "startup_timeout"
         }
     }
 }

@@ -43,6 +43,9 @@ public final class WSGIRequest {
     /// The interpreter of the current request's application group.
     var context: InterpreterContext
     var logger = Logger(label: "mod_wsgi")
+    /// Called when a script must be reloaded, before SCRIPT_RELOADED goes out: the process must stop
+    /// taking connections first, or the module's retry could be served by the old code.
+    public var beforeScriptReload: (() -> Void)?
 
     // Response state of the current request (see WSGIResponse.swift).
     var headBuilder = ResponseHeadBuilder()
@@ -181,6 +184,7 @@ public final class WSGIRequest {
             application = object
         case .reloadRequired:
             logger.info("Reloading WSGI script '\(scriptPathText)': it changed since it was loaded; restarting the process.")
+            beforeScriptReload?()
             FrameEncoder.appendControl(.scriptReloaded, to: &pending)
             return flush() ? .scriptReloaded : .connectionFailed(failure ?? "send failed")
         case .failed(let reason, let lines):
