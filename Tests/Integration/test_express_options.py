@@ -51,6 +51,7 @@ class Server:
         self.setup = subprocess.run(command, capture_output=True, text=True, cwd=workdir)
         assert self.setup.returncode == 0, self.setup.stderr
         self.ctl = os.path.join(self.root, "apachectl")
+        self.pid_file = os.path.join(self.root, "httpd.pid")
 
     def start(self):
         result = subprocess.run([self.ctl, "start"], capture_output=True, text=True)
@@ -68,7 +69,7 @@ class Server:
 
     def pid(self):
         try:
-            with open(os.path.join(self.root, "httpd.pid")) as f:
+            with open(self.pid_file) as f:
                 return int(f.read().strip())
         except (OSError, ValueError):
             return None
@@ -574,3 +575,80 @@ def test_every_option_is_accepted_acts_and_passes_configtest(workdir):
             failures.append(f"--{name}: configtest: {check.stderr.strip()}")
     assert not failures, "\n".join(failures)
     assert len(cases) >= 138
+
+
+def test_services_handlers_cgi_logs_pid_file_and_process_name(workdir, server):
+    docs = os.path.join(workdir, "docs")
+    out = os.path.join(workdir, "out")
+    os.makedirs(docs)
+    os.makedirs(out)
+    os.chmod(out, 0o777)
+    write(os.path.join(docs, "page.py"), "not run as Python by Apache itself\n")
+    write(os.path.join(docs, "hi.cgi"), "#!/bin/sh\nprintf 'Content-Type: text/plain\\n\\ncgi says hi\\n'\n", 0o755)
+    service = write(os.path.join(workdir, "service.py"),
+                    "import os, threading, time\n"
+                    f"def beat():\n    while True:\n        open({os.path.join(out, 'beat')!r}, 'a').write('%d\\n' % os.getpid())\n"
+                    "        time.sleep(0.2)\n"
+                    "threading.Thread(target=beat, daemon=True).start()\n")
+    resource = write(os.path.join(workdir, "resource.py"),
+                     "def handle_request(environ, start_response):\n"
+                     "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
+                     "    return [('resource for ' + environ['SCRIPT_NAME']).encode()]\n")
+    logs = os.path.join(workdir, "logs")
+    pid_file = os.path.join(workdir, "apache.pid")
+    made = server(["--document-root", docs, "--add-handler", ".py", resource, "--with-cgi",
+                   "--service-script", "beat", service, "--log-directory", logs, "--access-log",
+                   "--access-log-name", "hits", "--error-log-name", "errors", "--startup-log",
+                   "--pid-file", pid_file, "--process-name", "express-httpd", "--server-mpm", "worker"],
+                  entry=os.path.join(APPS, "testapp.wsgi"))
+    assert wait_for(made.url("/page.py"))[2] == b"resource for /page.py"
+    assert wait_for(made.url("/hi.cgi"))[2] == b"cgi says hi\n"
+    assert wait_for(made.url("/hello"))[2] == b"Hello World!"
+    with open(pid_file) as f:
+        pid = int(f.read())
+    with open(f"/proc/{pid}/cmdline", "rb") as f:
+        assert f.read().split(b"\0")[0] == b"express-httpd"
+    assert sorted(os.listdir(logs)) == ["errors", "hits", "startup_log"]
+    deadline = time.time() + 5  # the access log line is written after the response
+    while time.time() < deadline:
+        with open(os.path.join(logs, "hits")) as f:
+            if "GET /hello HTTP/1.1\" 200" in f.read():
+                break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("no access log line for /hello")
+    deadline = time.time() + 10
+    while time.time() < deadline and not os.path.exists(os.path.join(out, "beat")):
+        time.sleep(0.1)
+    with open(os.path.join(out, "beat")) as f:
+        beat_pid = int(f.readline())
+    assert os.stat(f"/proc/{beat_pid}").st_uid == 33  # the service runs as www-data
+    made.pid_file = pid_file
+    made.stop()
+    assert not pid_alive(beat_pid)
+
+
+def test_debug_mode_records_and_profiles_in_one_foreground_process(workdir):
+    root = os.path.join(workdir, "debug")
+    port = next_port()
+    process = subprocess.Popen([EXPRESS, "start-server", os.path.join(APPS, "testapp.wsgi"), "--port", str(port),
+                                "--user", "www-data", "--group", "www-data", "--server-root", root,
+                                "--working-directory", workdir, "--enable-recorder", "--enable-profiler"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=workdir)
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/hello")[2] == b"Hello World!"
+        with open(os.path.join(root, "httpd.conf")) as f:
+            conf = f.read()
+        assert "threads=1 " in conf and "processes=" not in conf
+        recorded = os.listdir(os.path.join(root, "archive"))
+        assert any(name.endswith(".ocontent") for name in recorded)
+        ocontent = next(name for name in recorded if name.endswith(".ocontent"))
+        deadline = time.time() + 5
+        while time.time() < deadline and os.path.getsize(os.path.join(root, "archive", ocontent)) == 0:
+            time.sleep(0.1)
+        with open(os.path.join(root, "archive", ocontent), "rb") as f:
+            assert f.read() == b"Hello World!"
+    finally:
+        process.send_signal(2)
+        process.wait(timeout=30)
+    assert any(name.endswith(".pstats") for name in os.listdir(os.path.join(root, "pstats")))

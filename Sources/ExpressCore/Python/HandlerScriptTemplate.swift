@@ -151,12 +151,14 @@ enum HandlerScriptTemplate {
 
                 def recording_write(data):
                     output.write(data)
+                    output.flush()
                     return write(data)
                 return recording_write
             try:
                 result = self.application(environ, recording_start_response)
                 for data in result:
                     output.write(data)
+                    output.flush()
                     yield data
                 if hasattr(result, 'close'):
                     result.close()
