@@ -264,6 +264,21 @@ AP_DECLARE(void) ap_add_common_vars(request_rec *r)
 
 int stub_allow_options = 0;
 
+/* Apache's own generator (core) makes a unique id; a fixed one is enough here. */
+AP_DECLARE(int) ap_run_generate_log_id(const conn_rec *c, const request_rec *r, const char **id)
+{
+    (void)c;
+    (void)r;
+    *id = "generated-1";
+    return OK;
+}
+
+AP_DECLARE(void) ap_add_version_component(apr_pool_t *pconf, const char *component)
+{
+    (void)pconf;
+    (void)component;
+}
+
 AP_DECLARE(int) ap_allow_options(request_rec *r)
 {
     return stub_allow_options;

@@ -73,7 +73,7 @@ final class EnvironTemplate: @unchecked Sendable {
             var key: PyObjectPointer
             var ownsKey = false
             if entry.keyID != 0 {
-                if EnvironKeys.isHidden(id: entry.keyID) { continue }
+                if EnvironKeys.isHidden(id: entry.keyID) || Self.isInternalFlag(entry.keyID) { continue }
                 if entry.keyID == EnvironKeys.https {
                     // Consumed into wsgi.url_scheme, as mod_wsgi does.
                     secure = Self.isOn(value)
@@ -128,6 +128,14 @@ final class EnvironTemplate: @unchecked Sendable {
         if value.count == 1 { return value[0] == UInt8(ascii: "1") }
         return value.count == 2 && (value[0] | 0x20) == UInt8(ascii: "o") && (value[1] | 0x20) == UInt8(ascii: "n")
     }
+
+    /// mod_wsgi.script_reloading, enable_sendfile and ignore_activity tell the worker how to serve
+    /// the request; mod_wsgi 6 keeps them out of the application's environ.
+    static func isInternalFlag(_ id: UInt8) -> Bool {
+        id == EnvironKeys.scriptReloading || id == EnvironKeys.ignoreActivity || id == enableSendfileID
+    }
+
+    private static let enableSendfileID = EnvironKeys.id(for: "mod_wsgi.enable_sendfile")!
 
     /// PATH never reaches the application (mod_wsgi removes it).
     static func isPath(_ name: UnsafeRawBufferPointer) -> Bool {

@@ -73,7 +73,8 @@ public final class WSGIRequest {
     var scriptPath: [UInt8] = []
     var remote: [UInt8] = []
 
-    /// Call on the thread that will run the requests; `threadIndex` is mod_wsgi.thread_id.
+    /// Call on the thread that will run the requests; `threadIndex` (from 0) plus one is
+    /// mod_wsgi.thread_id, which counts from 1 as under mod_wsgi.
     public init(interpreter: PythonInterpreter, threadIndex: Int, connection: FrameConnection) {
         self.interpreter = interpreter
         self.connection = connection
@@ -81,7 +82,7 @@ public final class WSGIRequest {
         threadState = PinnedThreadState()
         // Python objects only with the GIL: request threads start while another thread may already
         // be running Python, and an allocation without the GIL corrupts Python's heap.
-        (threadID, closeName) = threadState.withGIL { (PyLong_FromLong(threadIndex)!, Py.interned("close")) }
+        (threadID, closeName) = threadState.withGIL { (PyLong_FromLong(threadIndex + 1)!, Py.interned("close")) }
         pythonThreadIdent = UInt(PyThread_get_thread_ident())
         pending.reserveCapacity(16 * 1024)
     }

@@ -2,6 +2,7 @@
  * the hooks. The work is done in wsgi_config.c (directives, aliases), wsgi_supervisor.c (the
  * supervisor process) and wsgi_handler.c (forwarding requests to the daemons). */
 #include "wsgi_config.h"
+#include "wsgi_environ.h"
 #include "wsgi_handler.h"
 #include "wsgi_hooks.h"
 #include "wsgi_supervisor.h"
@@ -17,6 +18,7 @@ static void register_hooks(apr_pool_t *p)
 
     ap_hook_pre_config(wsgi_config_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(wsgi_supervisor_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(wsgi_environ_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_monitor(wsgi_supervisor_monitor, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_translate_name(wsgi_translate_name, after_alias, before_userdir, APR_HOOK_MIDDLE);
     ap_hook_handler(wsgi_handler, NULL, NULL, APR_HOOK_MIDDLE);

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include "httpd.h"
+#include "http_core.h"
+#include "http_log.h"
 #include "apr_lib.h"
 #include "apr_strings.h"
 #include "util_filter.h"
@@ -230,8 +232,17 @@ static void add_mod_wsgi_vars(request_rec *r, const wsgi_request_config *config,
     apr_table_setn(environ, "mod_wsgi.listener_port",
                    apr_psprintf(r->pool, "%d", local ? (int)local->port : 0));
     apr_table_setn(environ, "mod_wsgi.server_pid", apr_psprintf(r->pool, "%d", (int)getpid()));
-    apr_table_setn(environ, "mod_wsgi.request_id", r->log_id ? r->log_id : "");
-    apr_table_setn(environ, "mod_wsgi.connection_id", c->log_id ? c->log_id : "");
+    /* As mod_wsgi: a request without a log id gets one (the id %L logs), and each id is only
+     * there when Apache has one. */
+    if (!r->log_id) {
+        ap_run_generate_log_id(c, r, &((request_rec *)r)->log_id);
+    }
+    if (r->log_id) {
+        apr_table_setn(environ, "mod_wsgi.request_id", r->log_id);
+    }
+    if (c->log_id) {
+        apr_table_setn(environ, "mod_wsgi.connection_id", c->log_id);
+    }
     apr_table_setn(environ, "mod_wsgi.enable_sendfile", config->enable_sendfile ? "1" : "0");
     apr_table_setn(environ, "mod_wsgi.ignore_activity", config->ignore_activity ? "1" : "0");
     apr_table_setn(environ, "mod_wsgi.x-request_start_us",
@@ -255,4 +266,16 @@ apr_table_t *wsgi_build_environ(request_rec *r, const wsgi_request_config *confi
     wsgi_apply_trusted_proxy_headers(r->pool, environ, config->trusted_proxy_headers,
                                      config->trusted_proxies);
     return environ;
+}
+
+int wsgi_environ_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s)
+{
+    (void)plog;
+    (void)ptemp;
+    (void)s;
+    /* mod_wsgi names itself and its Python in the server banner (SERVER_SOFTWARE, Server:),
+     * as far as ServerTokens shows components. */
+    ap_add_version_component(pconf, "mod_wsgi/" WSGI_REFERENCE_VERSION);
+    ap_add_version_component(pconf, "Python/" WSGI_PYTHON_VERSION);
+    return OK;
 }

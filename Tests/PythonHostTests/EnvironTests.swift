@@ -37,7 +37,7 @@ final class EnvironTests: XCTestCase {
         XCTAssertEqual(env["wsgi.file_wrapper"] as? String, "'type'")
         XCTAssertEqual(env["mod_wsgi.version"] as? [Int], [6, 0, 5])
         XCTAssertEqual(env["mod_wsgi.process_group"] as? String, "tests")
-        XCTAssertEqual(env["mod_wsgi.thread_id"] as? Int, 7)
+        XCTAssertEqual(env["mod_wsgi.thread_id"] as? Int, 8, "thread 7 of 0... is mod_wsgi thread 8: it counts from 1")
         XCTAssertEqual(env["mod_wsgi.request_start"] as? Double, 1_700_000_000.0)
         XCTAssertEqual(env["mod_wsgi.queue_start"] as? Double, 1_700_000_000.5)
         XCTAssertGreaterThan(env["mod_wsgi.application_start"] as? Double ?? 0, 1_700_000_001)
