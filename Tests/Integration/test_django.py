@@ -2,6 +2,7 @@
 `mod_wsgi.server` (or 6.x's `mod_wsgi.express`) in INSTALLED_APPS, served by
 `python manage.py runmodwsgi --setup-only ...` and the generated apachectl: the admin login page
 comes from the daemon (running the venv), its CSS from Apache at STATIC_URL."""
+import json
 import os
 import subprocess
 import time
@@ -117,3 +118,33 @@ def error_logs(root):
                 with open(os.path.join(dirpath, name), errors="replace") as f:
                     text.append(f"--- {name}\n{f.read()[-8000:]}")
     return "\n".join(text) or "(no error log)"
+
+
+def test_runmodwsgi_builds_express_options_from_the_settings(django_venv):
+    """What runmodwsgi hands to express before the user's options: the application, the project
+    folder, and Apache serving STATIC and MEDIA (static left to WhiteNoise when it is on)."""
+    script = """
+import json, types
+from mod_wsgi.express.management.commands.runmodwsgi import project_options
+def settings(**extra):
+    values = dict(WSGI_APPLICATION="mysite.wsgi.application", BASE_DIR="/srv/site",
+                  STATIC_URL="/static/", STATIC_ROOT="/srv/static", MEDIA_URL="/media/",
+                  MEDIA_ROOT="/srv/media", MIDDLEWARE=[])
+    values.update(extra)
+    return types.SimpleNamespace(**values)
+print(json.dumps([
+    project_options(settings(), []),
+    project_options(settings(MIDDLEWARE=["whitenoise.middleware.WhiteNoiseMiddleware"],
+                             MEDIA_ROOT=""), ["--working-directory=/elsewhere"]),
+    project_options(settings(STATIC_URL="https://cdn.example.com/static/"), []),
+]))
+"""
+    out = pkg.run([os.path.join(django_venv, "bin", "python"), "-c", script]).stdout
+    plain, whitenoise, cdn = json.loads(out)
+    assert plain == ["--application-type", "module", "--entry-point", "mysite.wsgi",
+                     "--callable-object", "application", "--python-path", "/srv/site",
+                     "--working-directory", "/srv/site",
+                     "--url-alias", "/static", "/srv/static", "--url-alias", "/media", "/srv/media"]
+    assert whitenoise == ["--application-type", "module", "--entry-point", "mysite.wsgi",
+                          "--callable-object", "application", "--python-path", "/srv/site"]
+    assert cdn[-3:] == ["--url-alias", "/media", "/srv/media"] and "/srv/static" not in cdn
