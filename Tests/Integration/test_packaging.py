@@ -41,18 +41,23 @@ def wait_stopped(root, timeout=20):
 
 
 def app_folder(venv):
-    """A folder with wsgi.py, whose answer names the Python prefix it runs in and a value from a
-    module that only the venv has (so it is served with the venv's packages)."""
+    """A folder with wsgi.py, whose answer names the Python prefix it runs in, a value from a
+    module that only the venv has (so it is served with the venv's packages) and its process
+    group, from the daemon's built-in mod_wsgi module, beneath which the installed package's
+    mod_wsgi.server must still import (Django lists it in INSTALLED_APPS)."""
     with open(os.path.join(pkg.site_packages(venv), HELPER_MODULE + ".py"), "w") as f:
         f.write('VALUE = "imported from the venv"\n')
     folder = world_readable_tempdir("mwsgi-pkg-app-")
     with open(os.path.join(folder, "wsgi.py"), "w") as f:
         f.write(f"""import sys
 import {HELPER_MODULE}
+import mod_wsgi
+import mod_wsgi.server
 
 def application(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain")])
-    return [("%s %s" % (sys.prefix, {HELPER_MODULE}.VALUE)).encode()]
+    answer = "%s %s in %s" % (sys.prefix, {HELPER_MODULE}.VALUE, mod_wsgi.process_group)
+    return [answer.encode()]
 """)
     return folder
 
@@ -118,7 +123,7 @@ def test_start_server_from_the_venv_serves_the_app_with_the_venvs_packages():
         proc = subprocess.Popen(command, cwd=folder, stdout=output, stderr=subprocess.STDOUT)
         try:
             status, body = wait_for(f"http://127.0.0.1:{port}/", alive=lambda: proc.poll() is None)
-            assert (status, body.decode()) == (200, f"{venv} imported from the venv")
+            assert (status, body.decode()) == (200, f"{venv} imported from the venv in 127.0.0.1:{port}")
         except AssertionError as error:
             output.seek(0)
             raise AssertionError(f"{error}\nexpress said:\n{output.read()}") from None
@@ -172,7 +177,7 @@ WSGIScriptAlias / {app}/wsgi.py process-group=pasted application-group=%{{GLOBAL
     try:
         assert started.returncode == 0, started.stderr
         status, body = wait_for(f"http://127.0.0.1:{port}/")
-        assert (status, body.decode()) == (200, f"{venv} imported from the venv")
+        assert (status, body.decode()) == (200, f"{venv} imported from the venv in pasted")
     except AssertionError as error:
         with open(os.path.join(root, "error_log"), errors="replace") as log:
             raise AssertionError(f"{error}\nerror log:\n{log.read()}") from None
