@@ -103,11 +103,15 @@ def test_runmodwsgi_setup_only_then_apachectl_serves_admin_and_its_static_files(
     assert not [p for p in our_processes() if belongs_to(p, root)]
 
 
-def test_runmodwsgi_passes_unknown_options_to_express_which_names_them(django_venv):
+def test_runmodwsgi_passes_unknown_options_to_express_and_lists_its_options(django_venv):
     folder = start_project(django_venv, "mod_wsgi.express")
     result = manage(django_venv, folder, "runmodwsgi", "--setup-only", "--no-such-option")
     assert result.returncode != 0
     assert "--no-such-option" in result.stderr
+    listed = manage(django_venv, folder, "runmodwsgi", "--help")
+    assert listed.returncode == 0, listed.stderr
+    for option in ("--setup-only", "--reload-on-changes", "--url-alias", "--https-port", "--settings"):
+        assert option in listed.stdout, f"runmodwsgi --help should list {option}"
 
 
 def error_logs(root):

@@ -9,6 +9,7 @@ express option works here, `--setup-only` writes the server root for `apachectl`
 starting, and an unknown option is express's error. The daemon runs with this Python's prefix
 (the venv) as its Python home."""
 import os
+import subprocess
 import sys
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -16,18 +17,32 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from mod_wsgi.express import programs
 
 # Options of every Django command; all others belong to mod_wsgi-express.
-HELP_EPILOG = ("Every other option is a mod_wsgi-express start-server option (see "
-               "mod_wsgi-express start-server --help), e.g. --port, --user, --setup-only, "
-               "--server-root, --reload-on-changes, --url-alias URL-PATH PATH.")
+HELP_EPILOG = ("Every other option is a mod_wsgi-express start-server option, listed below "
+               "(e.g. --port, --user, --setup-only, --server-root, --reload-on-changes); the "
+               "application, the project folder and the static and media aliases come from the "
+               "settings.")
 
 
 class PassThroughParser(CommandParser):
-    """Keeps the options it does not know, in order, for mod_wsgi-express."""
+    """Keeps the options it does not know, in order, for mod_wsgi-express; its help ends with
+    express's own list of options."""
 
     def parse_args(self, args=None, namespace=None):
         namespace, express_args = self.parse_known_args(args, namespace)
         namespace.express_args = express_args
         return namespace
+
+    def print_help(self, file=None):
+        super().print_help(file)
+        try:
+            program = programs.express_program()
+        except programs.MissingProgram:
+            return
+        out = file or sys.stdout
+        out.write("\n")
+        out.flush()
+        help_text = subprocess.run([program, "start-server", "--help"], capture_output=True, text=True)
+        out.write(help_text.stdout)
 
 
 class Command(BaseCommand):
