@@ -63,12 +63,6 @@ def manage(venv, folder, *args):
                           capture_output=True, text=True)
 
 
-# Until mod_wsgi-express has --application-type, --url-alias and WSGIPythonHome (being built now).
-NEEDS_EXPRESS_OPTIONS = pytest.mark.xfail(
-    reason="mod_wsgi-express lacks --application-type module / --url-alias / WSGIPythonHome yet", strict=False)
-
-
-@NEEDS_EXPRESS_OPTIONS
 @pytest.mark.parametrize("app_name", ["mod_wsgi.server", "mod_wsgi.express"])
 def test_runmodwsgi_setup_only_then_apachectl_serves_admin_and_its_static_files(django_venv, app_name):
     folder = start_project(django_venv, app_name)

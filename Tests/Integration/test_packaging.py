@@ -88,11 +88,6 @@ def apache_tree_state():
     return state
 
 
-# Until mod_wsgi-express writes MOD_WSGI_PYTHON_HOME as WSGIPythonHome (being built now).
-NEEDS_EXPRESS_PYTHON_HOME = pytest.mark.xfail(
-    reason="mod_wsgi-express does not write WSGIPythonHome from MOD_WSGI_PYTHON_HOME yet", strict=False)
-
-
 # -- pip install of a clone ----------------------------------------------------------------------
 
 def test_pip_install_of_a_clone_puts_the_programs_in_the_package_and_express_on_the_path():
@@ -107,7 +102,6 @@ def test_pip_install_of_a_clone_puts_the_programs_in_the_package_and_express_on_
     assert location == os.path.join(folder, "mod_wsgi-swift.so")
 
 
-@NEEDS_EXPRESS_PYTHON_HOME
 def test_start_server_from_the_venv_serves_the_app_with_the_venvs_packages():
     venv = pkg.pip_installed_venv()
     folder = app_folder(venv)
@@ -137,13 +131,25 @@ def test_start_server_from_the_venv_serves_the_app_with_the_venvs_packages():
     assert not wait_stopped(root)
 
 
-@NEEDS_EXPRESS_PYTHON_HOME
-def test_module_config_pasted_into_a_hand_written_httpd_conf_serves_a_daemon_mode_app():
+@pytest.mark.parametrize("command", ["module-config", "install-module"])
+def test_lines_from_module_config_or_install_module_in_a_hand_written_httpd_conf_serve_the_app(command):
+    """module-config prints the lines for the module where pip put it; install-module copies the
+    module and the daemon into a modules folder (here a fresh one, not Apache's own) and prints
+    the lines for that copy. Either way, pasted into httpd.conf, they serve with the venv."""
     venv = pkg.pip_installed_venv()
-    lines = pkg.run([os.path.join(venv, "bin", "mod_wsgi-express"), "module-config"]).stdout
-    module = os.path.join(pkg.programs_folder(venv), "mod_wsgi-swift.so")
-    assert f'LoadModule wsgi_module "{module}"' in lines
-    assert f'WSGIPythonHome "{venv}"' in lines
+    express = os.path.join(venv, "bin", "mod_wsgi-express")
+    if command == "module-config":
+        module = os.path.join(pkg.programs_folder(venv), "mod_wsgi-swift.so")
+        lines = pkg.run([express, "module-config"]).stdout
+    else:
+        modules = os.path.join(pkg.workspace(), "modules")
+        os.makedirs(modules, mode=0o755)
+        apache_before = apache_tree_state()
+        lines = pkg.run([express, "install-module", "--modules-directory", modules]).stdout
+        assert apache_tree_state() == apache_before, "install-module elsewhere leaves Apache's tree alone"
+        module = os.path.join(modules, "mod_wsgi-swift.so")
+        assert os.access(os.path.join(modules, "mod_wsgi-daemon"), os.X_OK), "the daemon goes beside the module"
+    assert lines.splitlines() == [f'LoadModule wsgi_module "{module}"', f'WSGIPythonHome "{venv}"']
     app = app_folder(venv)
     root = world_readable_tempdir("mwsgi-pkg-httpd-")
     os.makedirs(os.path.join(root, "run"))
@@ -163,7 +169,7 @@ LoadModule authz_core_module {MODULES}/mod_authz_core.so
 User www-data
 Group www-data
 
-# What mod_wsgi-express module-config printed:
+# What mod_wsgi-express {command} printed:
 {lines}
 WSGIDaemonProcess pasted processes=1 threads=2
 WSGIScriptAlias / {app}/wsgi.py process-group=pasted application-group=%{{GLOBAL}}
