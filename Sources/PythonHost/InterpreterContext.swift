@@ -27,6 +27,9 @@ final class InterpreterContext: @unchecked Sendable {
     var threadStates: [(ident: UInt, state: UnsafeMutablePointer<PyThreadState>)] = []
 
     var isMain: Bool { name.isEmpty }
+    /// How mod_wsgi's log lines name it: "main interpreter of daemon process 'site'" or
+    /// "sub-interpreter 'name' of daemon process 'site'".
+    let description: String
     var nameText: String { String(decoding: name, as: UTF8.self) }
 
     private init(name: [UInt8], state: OpaquePointer, helpers: PyObjectPointer,
@@ -38,7 +41,10 @@ final class InterpreterContext: @unchecked Sendable {
         self.state = state
         self.requestTimeout = requestTimeout
         self.helpers = helpers
-        scripts = ScriptCache(helpers: helpers)
+        let text = String(decoding: name, as: UTF8.self)
+        description = (name.isEmpty ? "main interpreter" : "sub-interpreter '\(text)'")
+            + " of daemon process '\(settings.processGroup)'"
+        scripts = ScriptCache(helpers: helpers, interpreterDescription: description)
         environ = EnvironTemplate(settings: settings, fileWrapper: fileWrapper)
     }
 

@@ -29,11 +29,13 @@ final class ScriptCache: @unchecked Sendable {
 
     private var entries: [Entry] = []
     private let helpers: PyObjectPointer
+    private let interpreterDescription: String
     private let applicationName = Py.interned("application")
     private let loadLock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
-    init(helpers: PyObjectPointer) {
+    init(helpers: PyObjectPointer, interpreterDescription: String) {
         self.helpers = helpers
+        self.interpreterDescription = interpreterDescription
         pthread_mutex_init(loadLock, nil)
     }
 
@@ -103,8 +105,10 @@ final class ScriptCache: @unchecked Sendable {
         guard let argument = Py.string(String(decoding: resource, as: UTF8.self)) else { return false }
         defer { Py_DECREF(argument) }
         guard let result = Py.call(callback, [argument]) else {
+            // Logged as mod_wsgi logs it, naming the exception class; the module is kept.
             let path = String(decoding: entry.path, as: UTF8.self)
-            CallbackBridge.logger.error("Exception occurred calling reload_required() of WSGI script '\(path)'.")
+            let typeName = swpy_exception_type_name().map { String(cString: $0) } ?? "Unknown"
+            CallbackBridge.logger.error("[script \(path)] \(typeName) exception raised processing WSGI script '\(path)' for \(interpreterDescription).")
             for line in (Py.fetchExceptionText() ?? "").split(separator: "\n") { CallbackBridge.logger.error("\(line)") }
             return false
         }

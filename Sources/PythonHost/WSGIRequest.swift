@@ -284,11 +284,7 @@ public final class WSGIRequest {
         for line in text.split(separator: "\n") { log(.error, String(line)) }
     }
 
-    /// "main interpreter of daemon process 'site'" / "sub-interpreter 'name' of daemon process 'site'".
-    var interpreterDescription: String {
-        let interpreter = context.isMain ? "main interpreter" : "sub-interpreter '\(context.nameText)'"
-        return "\(interpreter) of daemon process '\(self.interpreter.settings.processGroup)'"
-    }
+    var interpreterDescription: String { context.description }
 
     func log(_ level: Logger.Level, _ message: String) {
         if remote.isEmpty {

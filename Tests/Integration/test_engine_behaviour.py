@@ -133,6 +133,8 @@ def test_script_reloading(server):
     one, two = get(server, "/raising")[2], get(server, "/raising")[2]
     assert one == two, "a raising reload_required() does not force a reload"
     server.wait_for_log("RuntimeError: reload_required callback intentionally raising")
+    server.wait_for_log("RuntimeError exception raised processing WSGI script "
+                        f"'{server.app_dir}/engine_reload_raising.wsgi' for main interpreter of daemon process 'engine'.")
 
 
 def test_restricted_stdin_and_named_group(server):
