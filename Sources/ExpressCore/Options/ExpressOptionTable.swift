@@ -57,7 +57,7 @@ public enum ExpressOptionTable {
              "The host name the site answers to; requests for other names are refused (403) unless "
              + "--allow-localhost lets localhost in."),
         list("server-alias", "HOSTNAME", "Another host name the site answers to (repeatable, may use wildcards)."),
-        flag("allow-localhost", "With --server-name, also answer requests addressed to localhost."),
+        flag("allow-localhost", "With --server-name, still answer clients on this machine (Require host localhost), whatever host name they ask for."),
         number("processes", "Daemon processes (default 1; giving it at all sets wsgi.multiprocess)."),
         number("threads", default: "5", "Request threads in each daemon process."),
         number("max-clients", "Most client connections Apache serves at once (default from processes and threads)."),
