@@ -41,10 +41,11 @@ swift: deps
 MODULE_SOURCES := $(wildcard Sources/mod_wsgi/*.c)
 MODULE_HEADERS := $(wildcard Sources/mod_wsgi/*.h)
 module: deps $(BUILD)/mod_wsgi-swift.so
-# The daemon's installed path is compiled in, so a different PREFIX rebuilds the module.
-$(BUILD)/prefix: FORCE
-	@mkdir -p $(BUILD); echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
-$(BUILD)/mod_wsgi-swift.so: $(MODULE_SOURCES) $(MODULE_HEADERS) $(BUILD)/prefix
+# The daemon's installed path is compiled in, and another apxs is another Apache: a different
+# PREFIX or APXS rebuilds the module.
+$(BUILD)/module-settings: FORCE
+	@mkdir -p $(BUILD); printf '%s\n' '$(PREFIX)' '$(APXS)' | cmp -s - $@ || printf '%s\n' '$(PREFIX)' '$(APXS)' > $@
+$(BUILD)/mod_wsgi-swift.so: $(MODULE_SOURCES) $(MODULE_HEADERS) $(BUILD)/module-settings
 	rm -rf $(BUILD)/module && mkdir -p $(BUILD)/module
 	cp $(MODULE_SOURCES) $(MODULE_HEADERS) $(BUILD)/module/
 	cd $(BUILD)/module && $(APXS) -c -Wc,-Wall -Wc,-Werror -Wc,-O2 \

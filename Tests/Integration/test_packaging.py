@@ -278,3 +278,30 @@ def test_configure_names_what_is_wrong_and_writes_nothing(option, message):
     assert f"configure: error: {message}" in result.stderr
     assert not os.path.exists(os.path.join(clone, "config.mk"))
 
+
+
+def test_pip_builds_the_module_with_the_apxs_named_in_the_environment():
+    """As with mod_wsgi: APXS=... pip install picks another Apache's apxs (here a wrapper that
+    notes each call, then runs Debian's); a wrong one is named before anything is built."""
+    clone = pkg.clone()
+    pkg.wheel()  # the clone is built with /usr/bin/apxs first
+    pip = os.path.join(pkg.pip_installed_venv(), "bin", "pip")
+    calls = os.path.join(pkg.workspace(), "apxs-calls")
+    wrapper = os.path.join(pkg.workspace(), "apxs-wrapper")
+    with open(wrapper, "w") as f:
+        f.write(f'#!/bin/sh\necho "$*" >> {calls}\nexec /usr/bin/apxs "$@"\n')
+    os.chmod(wrapper, 0o755)
+
+    def wheel_with(apxs):
+        return subprocess.run([pip, "wheel", "--no-deps", "--no-cache-dir", "-w",
+                               os.path.join(pkg.workspace(), "apxs-wheels"), clone],
+                              capture_output=True, text=True, env=dict(os.environ, APXS=apxs))
+
+    wrong = wheel_with("/nonexistent/apxs")
+    assert wrong.returncode != 0
+    assert "APXS=/nonexistent/apxs (from the environment) is not an executable file" in wrong.stdout + wrong.stderr
+
+    built = wheel_with(wrapper)
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    with open(calls) as f:
+        assert [line for line in f if line.startswith("-c ")], "the module was compiled by $APXS"

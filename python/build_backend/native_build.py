@@ -39,15 +39,18 @@ def make_command():
     command = ["make", "build"]
     apxs = os.environ.get("APXS")
     if apxs:
+        if not (os.path.isfile(apxs) and os.access(apxs, os.X_OK)):
+            raise BuildError(f"APXS={apxs} (from the environment) is not an executable file: "
+                             f"name your Apache's apxs, or unset APXS for /usr/bin/apxs")
         command.append(f"APXS={apxs}")
     return command
 
 
 def run(source_root):
+    command = make_command()
     embedded = embedded_python_version()
     if embedded:
         check_python_matches(embedded)
-    command = make_command()
     # make's output goes to stderr: pip shows it with -v or when the build fails.
     result = subprocess.run(command, cwd=source_root, stdout=sys.stderr)
     if result.returncode != 0:
