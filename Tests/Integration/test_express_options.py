@@ -725,3 +725,42 @@ def test_allow_localhost_answers_local_clients_whatever_the_name(workdir, server
     assert wait_for(made.url("/hello"), host="elsewhere.test")[0] == 200
     plain = server(["--server-name", "www.example.test"], entry=os.path.join(APPS, "testapp.wsgi"), name="plain")
     assert wait_for(plain.url("/hello"), host="elsewhere.test")[0] == 403
+
+
+def test_proxy_mount_point_and_error_document(workdir, server):
+    backend = server([], entry=environ_app(workdir), name="backend")
+    docs = os.path.join(workdir, "docs")
+    os.makedirs(docs)
+    write(os.path.join(docs, "sorry.html"), "<p>sorry</p>\n")
+    front = server(["--proxy-mount-point", "/api", f"http://127.0.0.1:{backend.port}/", "--proxy-timeout", "10",
+                    "--document-root", docs, "--error-document", "404", "/sorry.html",
+                    "--application-type", "static"], entry=docs, name="front")
+    wait_for(backend.url("/"))
+    status, _, body = wait_for(front.url("/api/x?y=1"))
+    assert status == 200
+    shown = json.loads(body)
+    assert (shown["PATH_INFO"], shown["QUERY_STRING"]) == ("/x", "y=1")
+    assert shown["HTTP_X_FORWARDED_PREFIX"] == "/api"
+    assert shown["HTTP_X_FORWARDED_PORT"] == str(front.port)
+    status, headers, _ = wait_for(front.url("/api"), redirects=False)
+    assert status == 302 and headers["Location"].endswith("/api/")
+    status, _, body = wait_for(front.url("/nothing-here"))
+    assert (status, body) == (404, b"<p>sorry</p>\n")
+
+
+def test_the_application_is_loaded_when_the_daemon_starts(workdir, server):
+    out = os.path.join(workdir, "out")
+    os.makedirs(out)
+    os.chmod(out, 0o777)
+    marker = os.path.join(out, "loaded")
+    app = write(os.path.join(workdir, "eager.wsgi"),
+                f"import os\nopen({marker!r}, 'w').write(str(os.getpid()))\n"
+                "def application(e, s):\n    s('200 OK', [])\n    return [str(os.getpid()).encode()]\n")
+    made = server([], entry=app)
+    deadline = time.time() + 15
+    while time.time() < deadline and not os.path.exists(marker):
+        time.sleep(0.1)
+    assert os.path.exists(marker), "the application was not loaded before any request"
+    with open(marker) as f:
+        loaded_in = f.read()
+    assert wait_for(made.url("/"))[2].decode() == loaded_in
