@@ -174,3 +174,28 @@ PyObject *swpy_text_log_new(PyObject *text_wrapper, int level, PyObject *remote)
     Py_DECREF(log);
     return wrapper;
 }
+
+/* The Log under a wrapper made by swpy_text_log_new, or NULL (no exception set) when the
+   application detached it or put another buffer there. Borrowed. */
+static LogObject *log_of(PyObject *wrapper) {
+    PyObject *buffer = PyObject_GetAttrString(wrapper, "buffer");
+    if (buffer == NULL) {
+        PyErr_Clear();
+        return NULL;
+    }
+    Py_DECREF(buffer);   /* the wrapper keeps it alive */
+    return Py_TYPE(buffer) == &swpy_LogType ? (LogObject *)buffer : NULL;
+}
+
+int swpy_text_log_rebind(PyObject *wrapper, PyObject *remote) {
+    LogObject *log = log_of(wrapper);
+    if (log == NULL) return -1;
+    Py_XINCREF(remote);
+    Py_XSETREF(log->remote, remote);
+    return 0;
+}
+
+void swpy_text_log_end_request(PyObject *wrapper) {
+    LogObject *log = log_of(wrapper);
+    if (log != NULL) flush_partial(log);
+}

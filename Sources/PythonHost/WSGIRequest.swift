@@ -61,6 +61,8 @@ public final class WSGIRequest {
     /// the request_finished event and the process metrics.
     var statusCode = 0
     var applicationStartedAt: Int64 = 0
+    /// This thread's wsgi.errors stream in each interpreter it has served (see errorsStream).
+    private var errorStreams: [ObjectIdentifier: PyObjectPointer] = [:]
     var outputWrites = 0
     var failure: String?
     /// The application was stopped by an injected mod_wsgi.RequestTimeout.
@@ -226,9 +228,14 @@ public final class WSGIRequest {
         let remoteObject = remote.isEmpty ? nil : remote.withUnsafeBytes { Py.latin1($0) }
         defer { if let remoteObject { Py_DECREF(remoteObject) } }
         guard let input = swpy_input_new(handle),
-              let errors = swpy_text_log_new(context.textWrapper, Int32(SWPY_LOG_ERROR), remoteObject),
+              let errors = errorsStream(in: context, remote: remoteObject),
               let startResponse = swpy_start_response_new(handle) else { return failBeforeCall() }
-        defer { Py_DECREF(input); Py_DECREF(errors); Py_DECREF(startResponse) }
+        defer {
+            swpy_text_log_end_request(errors)
+            Py_DECREF(input)
+            Py_DECREF(errors)
+            Py_DECREF(startResponse)
+        }
 
         var times = times
         times.applicationStart = microsecondsNow()
@@ -239,6 +246,21 @@ public final class WSGIRequest {
         }
         defer { Py_DECREF(environ) }
         return body(environ, startResponse)
+    }
+
+    /// wsgi.errors for this request (new reference): this thread's stream in `context`, made once
+    /// and pointed at each request's client address (a TextIOWrapper costs microseconds to make);
+    /// a new one when the application detached the last one's buffer.
+    private func errorsStream(in context: InterpreterContext, remote: PyObjectPointer?) -> PyObjectPointer? {
+        let key = ObjectIdentifier(context)
+        if let stream = errorStreams[key], swpy_text_log_rebind(stream, remote) == 0 {
+            Py_INCREF(stream)
+            return stream
+        }
+        guard let stream = swpy_text_log_new(context.textWrapper, Int32(SWPY_LOG_ERROR), remote) else { return nil }
+        if let old = errorStreams.updateValue(stream, forKey: key) { Py_DECREF(old) }
+        Py_INCREF(stream)
+        return stream
     }
 
     /// The script to run: the WSGIHandlerScript when Apache named one (SCRIPT_FILENAME is then the

@@ -81,6 +81,13 @@ PyObject *swpy_log_new(int level, PyObject *remote);
 /* sys.stdout, sys.stderr and wsgi.errors: `text_wrapper` (io.TextIOWrapper) over a new Log. */
 PyObject *swpy_text_log_new(PyObject *text_wrapper, int level, PyObject *remote);
 
+/* Readies a wrapper from swpy_text_log_new for another request with this client address: 0, or
+   -1 (no exception set) when the application detached or replaced its buffer. */
+int swpy_text_log_rebind(PyObject *wrapper, PyObject *remote);
+
+/* Logs the partial line a wrapper's Log holds, at the end of a request. */
+void swpy_text_log_end_request(PyObject *wrapper);
+
 /* ---- small helpers for Swift --------------------------------------------------------------- */
 
 PyObject *swpy_none(void);
