@@ -1,9 +1,11 @@
 """Django, as mod_wsgi's README describes it: a project from Django's startproject, with
 `mod_wsgi.server` (or 6.x's `mod_wsgi.express`) in INSTALLED_APPS, served by
 `python manage.py runmodwsgi --setup-only ...` and the generated apachectl: the admin login page
-comes from the daemon (running the venv), its CSS from Apache at STATIC_URL."""
+comes from the daemon (running the venv: Debian's Python has no Django), its CSS from Apache at
+STATIC_URL."""
 import json
 import os
+import signal
 import subprocess
 import time
 import urllib.request
@@ -94,6 +96,35 @@ def test_runmodwsgi_setup_only_then_apachectl_serves_admin_and_its_static_files(
         deadline = time.time() + 20
         while time.time() < deadline and [p for p in our_processes() if belongs_to(p, root)]:
             time.sleep(0.1)
+    assert not [p for p in our_processes() if belongs_to(p, root)]
+
+
+def test_runmodwsgi_serves_in_the_foreground_until_interrupted(django_venv):
+    """Without --setup-only, runmodwsgi becomes mod_wsgi-express start-server: Apache runs in
+    the foreground, and Ctrl-C stops it and every daemon process."""
+    folder = start_project(django_venv, "mod_wsgi.express")
+    root = os.path.join(folder, "server-root")
+    port = next_port()
+    with open(os.path.join(folder, "output"), "w+") as output:
+        proc = subprocess.Popen([os.path.join(django_venv, "bin", "python"), "manage.py", "runmodwsgi",
+                                 "--port", str(port), "--host", "127.0.0.1", "--user", "www-data",
+                                 "--server-root", root], cwd=folder, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            status, headers, body = wait_for(f"http://127.0.0.1:{port}/admin/login/")
+            assert status == 200 and b"Django administration" in body
+        except AssertionError as error:
+            output.seek(0)
+            raise AssertionError(f"{error}\nrunmodwsgi said:\n{output.read()}\n{error_logs(root)}") from None
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                raise
+    deadline = time.time() + 20
+    while time.time() < deadline and [p for p in our_processes() if belongs_to(p, root)]:
+        time.sleep(0.1)
     assert not [p for p in our_processes() if belongs_to(p, root)]
 
 
