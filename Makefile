@@ -12,7 +12,7 @@ BUILD := build
 PYTHON_VERSION = $(shell pkg-config --modversion python3-embed 2>/dev/null || echo 3)
 SWIFT_FLAGS := -c release --static-swift-stdlib
 APT_PACKAGES := apache2 apache2-dev libapr1-dev libaprutil1-dev python3-dev python3-pytest python3-venv \
-                libapache2-mod-wsgi-py3 wrk curl procps git
+                libapache2-mod-wsgi-py3 wrk curl procps git pkg-config
 
 .PHONY: all deps build swift module install test unit-test c-test integration-test asan-worker-test fuzz \
         fuzz-smoke serve bench clean distclean FORCE
