@@ -59,7 +59,7 @@ final class ConnectionHandler {
         defer { connection.close() }
         requestIgnoresActivity = false
         var times = RequestTimes()
-        times.daemonStart = currentMicroseconds()
+        times.daemonStart = WorkerClock.wallMicroseconds()
 
         let payload: UnsafeRawBufferPointer
         do {
@@ -144,8 +144,3 @@ final class ConnectionHandler {
     }
 }
 
-func currentMicroseconds() -> Int64 {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec) / 1000
-}

@@ -26,7 +26,7 @@ struct MonitorSettings {
         inactivityTimeout = group.inactivityTimeout
         requestTimeout = group.requestTimeout
         deadlockTimeout = group.deadlockTimeout
-        interruptTimeout = group.integer("interrupt-timeout") ?? 0
+        interruptTimeout = group.number("interrupt-timeout")
         startupTimeout = group.startupTimeout
     }
 
@@ -43,7 +43,7 @@ final class ProcessMonitor: Sendable {
     private let interpreter: PythonInterpreter
     /// When the GIL was last taken by the probe thread (microseconds).
     private let lastGIL = Atomic<Int64>(0)
-    private let started = currentMicroseconds()
+    private let started = WorkerClock.monotonicMicroseconds()
 
     init(settings: MonitorSettings, control: WorkerControl, interpreter: PythonInterpreter) {
         self.settings = settings
@@ -52,7 +52,7 @@ final class ProcessMonitor: Sendable {
     }
 
     func start() {
-        lastGIL.store(currentMicroseconds(), ordering: .relaxed)
+        lastGIL.store(WorkerClock.monotonicMicroseconds(), ordering: .relaxed)
         if settings.deadlockTimeout > 0 {
             // Counted as a running thread so Python is not finalized under it.
             control.runningThreads.add(1, ordering: .sequentiallyConsistent)
@@ -82,7 +82,7 @@ final class ProcessMonitor: Sendable {
         let state = PinnedThreadState()
         while waitOneSecond() {
             state.withGIL { }
-            lastGIL.store(currentMicroseconds(), ordering: .relaxed)
+            lastGIL.store(WorkerClock.monotonicMicroseconds(), ordering: .relaxed)
         }
     }
 
@@ -90,7 +90,7 @@ final class ProcessMonitor: Sendable {
         let logger = Logger(label: "mod_wsgi")
         var interrupts = InterruptLedger()
         while waitOneSecond() {
-            let now = currentMicroseconds()
+            let now = WorkerClock.monotonicMicroseconds()
             if let reason = expiredTimer(now: now) ?? overdueRequests(now: now, interrupts: &interrupts, logger: logger) {
                 logger.warning("Daemon process '\(settings.groupName)': \(reason.text); restarting the process.")
                 control.requestStop(reason)

@@ -48,19 +48,19 @@ final class WorkerControl: Sendable {
     let requestReadFD: Int32
     private let requestWriteFD: Int32
     private let requested = Atomic<Bool>(false)
-    /// When each request thread's current request started (microseconds, 0 = idle).
+    /// When each request thread's current request started (monotonic microseconds, 0 = idle).
     let requestStarts: Mutex<[Int64]>
     /// Each request thread's PyThread ident (0 until the thread has started).
     let threadIdents: Mutex<[UInt]>
     /// The last request start or end, for inactivity-timeout.
     let lastActivity = Atomic<Int64>(0)
-    /// When the first request started (microseconds, 0 = none yet): startup-timeout counts from it.
+    /// When the first request started (monotonic microseconds, 0 = none yet): startup-timeout counts from it.
     let firstRequestStart = Atomic<Int64>(0)
 
     init(threads: Int) throws {
         requestStarts = Mutex([Int64](repeating: 0, count: max(threads, 1)))
         threadIdents = Mutex([UInt](repeating: 0, count: max(threads, 1)))
-        lastActivity.store(currentMicroseconds(), ordering: .relaxed)
+        lastActivity.store(WorkerClock.monotonicMicroseconds(), ordering: .relaxed)
         var stopPipe: [Int32] = [-1, -1]
         var requestPipe: [Int32] = [-1, -1]
         guard worker_sys_pipe_cloexec(&stopPipe, 0) == 0, worker_sys_pipe_cloexec(&requestPipe, 1) == 0 else {
@@ -73,7 +73,7 @@ final class WorkerControl: Sendable {
     }
 
     func requestStarted(thread: Int) {
-        let now = currentMicroseconds()
+        let now = WorkerClock.monotonicMicroseconds()
         _ = firstRequestStart.compareExchange(expected: 0, desired: now, ordering: .relaxed)
         requestStarts.withLock { $0[thread] = now }
     }
@@ -82,7 +82,7 @@ final class WorkerControl: Sendable {
     /// inactivity-timeout. (While any request runs the process is not idle anyway.)
     func requestFinished(thread: Int, countsAsActivity: Bool) {
         requestStarts.withLock { $0[thread] = 0 }
-        if countsAsActivity { lastActivity.store(currentMicroseconds(), ordering: .relaxed) }
+        if countsAsActivity { lastActivity.store(WorkerClock.monotonicMicroseconds(), ordering: .relaxed) }
     }
 
     /// Called by a request thread: asks the main thread to stop the process (first reason wins).

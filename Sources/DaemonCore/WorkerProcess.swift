@@ -190,9 +190,9 @@ public enum WorkerProcess {
 
     /// Waits for every request thread to leave; false when `seconds` (0 = no limit) ran out first.
     private static func waitForThreads(control: WorkerControl, seconds: Int) -> Bool {
-        let deadline = currentMicroseconds() + Int64(seconds) * 1_000_000
+        let deadline = WorkerClock.monotonicMicroseconds() + Int64(seconds) * 1_000_000
         while control.runningThreads.load(ordering: .sequentiallyConsistent) > 0 {
-            if seconds > 0 && currentMicroseconds() >= deadline { return false }
+            if seconds > 0 && WorkerClock.monotonicMicroseconds() >= deadline { return false }
             usleep(10_000)
         }
         return true

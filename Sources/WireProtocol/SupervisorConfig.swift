@@ -40,8 +40,8 @@ public struct DaemonGroupConfig: Sendable, Equatable {
 
     public init(name: String) { self.name = name }
 
-    public var processes: Int { integer("processes") ?? 1 }
-    public var threads: Int { integer("threads") ?? 15 }
+    public var processes: Int { number("processes") }
+    public var threads: Int { number("threads") }
     public var uid: UInt32? { options["user"].flatMap { UInt32($0) } }
     public var gid: UInt32? { options["group"].flatMap { UInt32($0) } }
     public var userName: String? { options["user-name"] }
@@ -56,39 +56,43 @@ public struct DaemonGroupConfig: Sendable, Equatable {
     public var displayName: String? { options["display-name"] }
     public var lang: String? { options["lang"] }
     public var locale: String? { options["locale"] }
-    public var listenBacklog: Int { integer("listen-backlog") ?? 100 }
-    public var maximumRequests: Int { integer("maximum-requests") ?? 0 }
+    public var listenBacklog: Int { number("listen-backlog") }
+    public var maximumRequests: Int { number("maximum-requests") }
 
     // Timeouts, in whole seconds as mod_wsgi takes them; 0 means off (or "use Apache's Timeout"
     // for socket-timeout, which the module resolves before writing the file).
-    public var socketTimeout: Int { integer("socket-timeout") ?? 0 }
-    public var shutdownTimeout: Int { integer("shutdown-timeout") ?? 5 }
-    public var queueTimeout: Int { integer("queue-timeout") ?? 0 }
-    public var startupTimeout: Int { integer("startup-timeout") ?? 0 }
-    public var gracefulTimeout: Int { integer("graceful-timeout") ?? 15 }
-    public var restartInterval: Int { integer("restart-interval") ?? 0 }
-    public var requestTimeout: Int { integer("request-timeout") ?? 0 }
-    public var inactivityTimeout: Int { integer("inactivity-timeout") ?? 0 }
-    public var deadlockTimeout: Int { integer("deadlock-timeout") ?? 300 }
+    public var socketTimeout: Int { number("socket-timeout") }
+    public var shutdownTimeout: Int { number("shutdown-timeout") }
+    public var queueTimeout: Int { number("queue-timeout") }
+    public var startupTimeout: Int { number("startup-timeout") }
+    public var gracefulTimeout: Int { number("graceful-timeout") }
+    public var restartInterval: Int { number("restart-interval") }
+    public var requestTimeout: Int { number("request-timeout") }
+    public var inactivityTimeout: Int { number("inactivity-timeout") }
+    public var deadlockTimeout: Int { number("deadlock-timeout") }
     /// SIGUSR1's drain window; 0 = graceful-timeout's.
-    public var evictionTimeout: Int { integer("eviction-timeout") ?? 0 }
-    /// Write timeout of the worker's side of a connection; 0 = socket-timeout.
-    public var responseSocketTimeout: Int { integer("response-socket-timeout") ?? 0 }
+    public var evictionTimeout: Int { number("eviction-timeout") }
 
     // Process limits; 0 (or absent) means the system's.
-    public var cpuTimeLimit: Int { integer("cpu-time-limit") ?? 0 }
-    public var cpuPriority: Int { integer("cpu-priority") ?? 0 }
-    public var memoryLimit: Int { integer("memory-limit") ?? 0 }
-    public var virtualMemoryLimit: Int { integer("virtual-memory-limit") ?? 0 }
+    public var cpuTimeLimit: Int { number("cpu-time-limit") }
+    public var cpuPriority: Int { number("cpu-priority") }
+    public var memoryLimit: Int { number("memory-limit") }
+    public var virtualMemoryLimit: Int { number("virtual-memory-limit") }
     /// Stack size of the request threads, in bytes.
-    public var stackSize: Int { integer("stack-size") ?? 0 }
+    public var stackSize: Int { number("stack-size") }
     /// SO_SNDBUF / SO_RCVBUF of the group's sockets.
-    public var sendBufferSize: Int { integer("send-buffer-size") ?? 0 }
-    public var receiveBufferSize: Int { integer("receive-buffer-size") ?? 0 }
+    public var sendBufferSize: Int { number("send-buffer-size") }
+    public var receiveBufferSize: Int { number("receive-buffer-size") }
     /// Who owns the group's socket (and may connect): socket-user=, else Apache's User.
     public var socketUID: UInt32? { options["socket-user"].flatMap { UInt32($0) } }
 
     public func integer(_ option: String) -> Int? { options[option].flatMap { Int($0) } }
+
+    /// A whole-number option as given, else its default (protocol/daemon-options.tsv; the module
+    /// writes every default, so this matters only for configs written by hand), else 0 (off).
+    public func number(_ option: String) -> Int {
+        integer(option) ?? DaemonOptions.defaults[option].flatMap { Int($0) } ?? 0
+    }
 
     static func pathList(_ value: String?) -> [String] {
         guard let value else { return [] }
@@ -386,8 +390,21 @@ public struct SupervisorConfig: Sendable, Equatable {
 }
 
 /// The option names a group may carry: mod_wsgi's WSGIDaemonProcess options, plus `user-name`
-/// (the module resolves `user=` to a uid and keeps the name for initgroups).
+/// (the module resolves `user=` to a uid and keeps the name for initgroups). Names and defaults
+/// are those of protocol/daemon-options.tsv (DaemonOptionTableTests checks both).
 public enum DaemonOptions {
+    /// The defaults the module writes for options not given.
+    public static let defaults: [String: String] = [
+        "processes": "1", "threads": "15", "maximum-requests": "0", "startup-timeout": "0",
+        "shutdown-timeout": "5", "deadlock-timeout": "300", "inactivity-timeout": "0",
+        "request-timeout": "0", "interrupt-timeout": "0", "graceful-timeout": "15",
+        "eviction-timeout": "0", "restart-interval": "0", "connect-timeout": "15", "socket-timeout": "0",
+        "queue-timeout": "0", "listen-backlog": "100", "send-buffer-size": "0", "receive-buffer-size": "0",
+        "header-buffer-size": "32768", "response-buffer-size": "8388608", "response-socket-timeout": "0",
+        "response-flush-delay": "5", "cpu-time-limit": "0", "cpu-priority": "0", "memory-limit": "0",
+        "virtual-memory-limit": "0", "server-metrics": "Off",
+    ]
+
     public static let known: Set<String> = [
         "processes", "threads", "user", "user-name", "group", "supplementary-groups", "umask", "home",
         "lang", "locale", "chroot", "python-home", "python-path", "python-eggs", "switch-interval",

@@ -204,8 +204,10 @@ static const char *validate(apr_pool_t *p, const option_spec *spec, const char *
         }
         return apr_ltoa(p, number);
     case KIND_ZERO_OR_MIN:
-        if (!parse_long(value, &number) || (number != 0 && number < spec->min) || number < 0) {
-            *why = apr_psprintf(p, "must be 0 or a whole number of at least %ld", spec->min);
+        if (!parse_long(value, &number) || (number != 0 && number < spec->min) || number < 0
+            || number > spec->max) {
+            *why = apr_psprintf(p, "must be 0 or a whole number from %ld to %ld", spec->min,
+                                spec->max);
             return NULL;
         }
         return zero_means_default(spec, apr_ltoa(p, number));

@@ -13,7 +13,11 @@ enum Vectors {
     }()
 
     static func read(_ name: String) -> [UInt8]? {
-        let fd = open(directory + "/" + name, O_RDONLY)
+        readFile(directory + "/" + name)
+    }
+
+    static func readFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var bytes: [UInt8] = []

@@ -5,6 +5,7 @@ Uses build/mod_wsgi-swift.so and, for tests that start Apache, build/mod_wsgi-da
 (the module runs the program found next to itself). MOD_WSGI_SWIFT_BUILD=DIR points at another
 directory holding both. Every server runs as www-data on 127.0.0.1, ports 18200-18299.
 """
+import itertools
 import os
 import pathlib
 import pwd
@@ -34,7 +35,9 @@ needs_daemon = pytest.mark.skipif(
 GOOD_GROUP = ("WSGIDaemonProcess example processes=2 threads=15 user=www-data group=www-data "
               "python-home=/usr python-path=/srv/example:/srv/lib display-name=%{GROUP}")
 
-_ports = iter(range(18200, 18300))
+# Cycled: most servers only run configtest, which binds nothing, and a started one is stopped
+# before its test ends.
+_ports = itertools.cycle(range(18200, 18300))
 
 
 class Server:

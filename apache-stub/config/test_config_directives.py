@@ -23,7 +23,7 @@ pytestmark = requires_module
     ("WSGIDaemonProcess g cpu-priority=30",
      "bad value '30' for option 'cpu-priority': it must be a whole number from -20 to 20"),
     ("WSGIDaemonProcess g header-buffer-size=100",
-     "bad value '100' for option 'header-buffer-size': it must be 0 or a whole number of at least 8192"),
+     "bad value '100' for option 'header-buffer-size': it must be 0 or a whole number from 8192 to 2147483647"),
     ("WSGIDaemonProcess g home=relative/dir",
      "bad value 'relative/dir' for option 'home': it must be an absolute path"),
     ("WSGIDaemonProcess g umask=999",
