@@ -58,9 +58,15 @@ extension WSGIRequest {
         context.requestHooks.call(context.requestHooks.begin, [environ, application, name, threadID])
     }
 
-    /// After the response ended (also after errors): the request_finished event, and the
-    /// process's counters.
-    func finishRequest(context: InterpreterContext) {
+    /// Once the application is done (also after errors), before the response's end is sent: the
+    /// request_finished event and the process's counters. Only the first call acts.
+    func publishFinished() {
+        guard finishPending else { return }
+        finishPending = false
+        finishRequest(context: context)
+    }
+
+    private func finishRequest(context: InterpreterContext) {
         let applicationTime = Double(microsecondsNow() - applicationStartedAt) / 1_000_000
         let input = bodyAccess.withLock { ($0.reads, $0.bytes) }
         let values: [PyObjectPointer?] = [

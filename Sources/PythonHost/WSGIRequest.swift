@@ -61,6 +61,8 @@ public final class WSGIRequest {
     /// the request_finished event and the process metrics.
     var statusCode = 0
     var applicationStartedAt: Int64 = 0
+    /// request_finished is still to be published for the current request.
+    var finishPending = false
     /// This thread's wsgi.errors stream in each interpreter it has served (see errorsStream).
     private var errorStreams: [ObjectIdentifier: PyObjectPointer] = [:]
     var outputWrites = 0
@@ -125,6 +127,7 @@ public final class WSGIRequest {
         bodyBytes = 0
         statusCode = 0
         outputWrites = 0
+        finishPending = false
         failure = nil
         interrupted = false
         bodyComplete = false
@@ -199,7 +202,10 @@ public final class WSGIRequest {
             environ, startResponse in
             let callable = head.value(id: EnvironKeys.callableObject, in: payload) ?? empty
             beginRequest(context: context, environ: environ, application: application, callable: callable)
-            defer { finishRequest(context: context) }
+            // Published before the response's end goes out (finishResponse, finishAfterError), as
+            // under mod_wsgi the client sees the end only once the adapter is done.
+            finishPending = true
+            defer { publishFinished() }
             guard let result = Py.call(application, environ, startResponse) else {
                 reportException()
                 return finishAfterError()

@@ -263,6 +263,7 @@ extension WSGIRequest {
             reportException()
             return finishAfterError()
         }
+        publishFinished()
         if !headQueued {
             pending.append(contentsOf: headBuilder.frame)
             headQueued = true
@@ -280,6 +281,8 @@ extension WSGIRequest {
     /// after RequestTimeout. After: what was committed goes out (still buffered bytes of a list
     /// included, as mod_wsgi writes each item as it comes) and the end is marked aborted.
     func finishAfterError() -> RequestOutcome {
+        if !headQueued { statusCode = interrupted ? 504 : 500 }
+        publishFinished()
         if let failure { return .connectionFailed(failure) }
         if interrupted && !headQueued {
             pending.removeAll(keepingCapacity: true)

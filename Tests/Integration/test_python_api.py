@@ -63,7 +63,9 @@ def test_events_request_data_and_metrics(server, mount):
 def test_request_exception_event_and_log_handler(server):
     status, _, _ = server.get("/main/raise")
     assert status == 500
-    assert "request_exception" in report(server, "/main/log")["events"]
+    seen = report(server, "/main/log")
+    assert "request_exception" in seen["events"]
+    assert seen["statuses"][-1] == 500, "request_finished reports the 500 the client got"
     server.wait_for_log("MARK_LOGHANDLER_ERROR line one")
     log = server.log()
     assert "line two" in log

@@ -12,6 +12,7 @@ events = []
 finished_keys = set()
 started_keys = set()
 response_events = []
+statuses = []
 MARKER = os.path.join(os.path.dirname(__file__), "stopping-" + (mod_wsgi.application_group or "main"))
 
 
@@ -26,6 +27,7 @@ def on_event(name, **payload):
         response_events.append([payload["response_status"], payload["response_headers"]])
     if name == "request_finished":
         finished_keys.update(k for k in payload if k != "request_data")
+        statuses.append(payload["status"])
 
 
 def on_shutdown(name, **payload):
@@ -62,6 +64,7 @@ def application(environ, start_response):
         "callbacks": [len(mod_wsgi.event_callbacks), len(mod_wsgi.shutdown_callbacks)],
         "apache_mpm": apache.mpm_name,
         "group": mod_wsgi.application_group,
+        "statuses": statuses,
     }
     body = json.dumps(report).encode()
     start_response("200 OK", [("Content-Type", "application/json")])
