@@ -223,7 +223,8 @@ static void add_mod_wsgi_vars(request_rec *r, const wsgi_request_config *config,
                    config->application_group ? config->application_group : "");
     apr_table_setn(environ, "mod_wsgi.callable_object",
                    config->callable_object ? config->callable_object : "application");
-    apr_table_setn(environ, "mod_wsgi.request_handler", r->handler);
+    /* No handler yet when a hook script runs (access and auth come before fixups). */
+    apr_table_setn(environ, "mod_wsgi.request_handler", r->handler ? r->handler : "");
     apr_table_setn(environ, "mod_wsgi.handler_script",
                    config->handler_script ? config->handler_script : "");
     apr_table_setn(environ, "mod_wsgi.script_reloading", config->script_reloading ? "1" : "0");

@@ -254,8 +254,9 @@ static int send_head(wsgi_exchange *ex, apr_table_t *environ)
     e = (const apr_table_entry_t *)entries->elts;
     wsgi_request_head_init(&head, ex->r->pool);
     for (i = 0; i < entries->nelts; i++) {
-        wsgi_wire_error error = wsgi_request_head_add(&head, e[i].key, e[i].val,
-                                                      strlen(e[i].val));
+        /* apr_table_setn takes NULL; an unset value goes as empty rather than crash the child. */
+        const char *value = e[i].val ? e[i].val : "";
+        wsgi_wire_error error = wsgi_request_head_add(&head, e[i].key, value, strlen(value));
         if (error != WSGI_WIRE_OK) {
             wsgi_log_failure(ex, 0, "cannot send environ key '%s': %s", e[i].key,
                              wsgi_wire_error_text(error));

@@ -685,8 +685,6 @@ def test_many_options_at_once_make_one_working_server(workdir, server):
     assert wait_for(made.url("/x"), host="other.example")[0] == 403
 
 
-@pytest.mark.xfail(reason="module: WSGIAccessScript outside a WSGIScriptAlias request crashes Apache's "
-                          "child (see /work/notes/express-findings.md)", strict=False)
 def test_host_access_script(workdir, server):
     hook = write(os.path.join(workdir, "hook.py"),
                  "def allow_access(environ, host):\n    return not environ['REQUEST_URI'].startswith('/deny')\n")
@@ -695,8 +693,6 @@ def test_host_access_script(workdir, server):
     assert wait_for(made.url("/deny"), timeout=5)[0] == 403
 
 
-@pytest.mark.xfail(reason="module: the wsgi auth provider outside a WSGIScriptAlias request crashes Apache's "
-                          "child (see /work/notes/express-findings.md)", strict=False)
 def test_auth_user_script(workdir, server):
     auth = write(os.path.join(workdir, "auth.py"),
                  "def check_password(environ, user, password):\n    return password == 'secret'\n"

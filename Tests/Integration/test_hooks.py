@@ -203,3 +203,35 @@ WSGIScriptAlias / @APP@/who.wsgi process-group=site application-group=%{GLOBAL}
     log = server.log()
     assert "RuntimeError: the password store is down" in log
     assert "check_password() of '%s/broken_auth.wsgi' could not answer" % server.app_dir in log
+
+
+def test_hooks_guard_files_apache_serves_itself(apache):
+    """Access and auth hooks over a static file: no WSGI handler is set when they run (mod_wsgi-
+    express mounts its application through a handler that is chosen later), so they go to the
+    server's WSGIProcessGroup."""
+    server = hooked(apache, """
+WSGIDaemonProcess site threads=2
+WSGIProcessGroup site
+Alias /files @APP@
+<Location /files>
+    WSGIAccessScript @APP@/auth.wsgi
+</Location>
+<Location /files/private>
+    AuthType Basic
+    AuthName "Files"
+    AuthBasicProvider wsgi
+    WSGIAuthUserScript @APP@/auth.wsgi
+    Require valid-user
+</Location>
+""", extra_config=AUTH_MODULES + f"\nLoadModule alias_module {MODULES}/mod_alias.so")
+    os.makedirs(os.path.join(server.app_dir, "private"))
+    write(os.path.join(server.app_dir, "private", "note.txt"), "private note\n")
+    write(os.path.join(server.app_dir, "public.txt"), "public\n")
+    assert server.get("/files/public.txt")[:3:2] == (200, b"public\n")
+    credentials = base64.b64encode(b"spy:secret").decode()
+    status, _, body = server.get("/files/private/note.txt",
+                                 headers={"Authorization": f"Basic {credentials}"})
+    assert (status, body) == (200, b"private note\n")
+    wrong = base64.b64encode(b"spy:guess").decode()
+    assert server.get("/files/private/note.txt", headers={"Authorization": f"Basic {wrong}"})[0] == 401
+    assert "Segmentation fault" not in server.log()
