@@ -75,18 +75,22 @@ class Server:
             return None
 
     def log(self):
-        try:
-            with open(os.path.join(self.root, "error_log")) as f:
-                return f.read()
-        except OSError:
-            return ""
+        text = ""
+        for path in [os.path.join(self.root, "error_log"), os.path.join(self.workdir, "logs", "errors")]:
+            try:
+                with open(path) as f:
+                    text += f.read()
+            except OSError:
+                pass
+        return text
 
     def url(self, path, scheme="http", port=None):
         return f"{scheme}://127.0.0.1:{port or self.port}{path}"
 
 
 @pytest.fixture
-def server(workdir):
+def server(workdir, request):
+    """Factory for started servers, stopped afterwards; a failed test prints their error logs."""
     servers = []
 
     def make(arguments, entry=None, start=True, name="root"):
@@ -96,6 +100,8 @@ def server(workdir):
 
     yield make
     for made in servers:
+        if getattr(request.node, "call_failed", False):
+            print(f"--- error log of {made.root} ---\n{made.log()}")
         made.stop()
 
 
@@ -590,7 +596,7 @@ def test_services_handlers_cgi_logs_pid_file_and_process_name(workdir, server):
                     f"def beat():\n    while True:\n        open({os.path.join(out, 'beat')!r}, 'a').write('%d\\n' % os.getpid())\n"
                     "        time.sleep(0.2)\n"
                     "threading.Thread(target=beat, daemon=True).start()\n")
-    resource = write(os.path.join(workdir, "resource.py"),
+    resource = write(os.path.join(workdir, "page_handler.py"),
                      "def handle_request(environ, start_response):\n"
                      "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
                      "    return [('resource for ' + environ['SCRIPT_NAME']).encode()]\n")
