@@ -44,6 +44,10 @@ public struct ServerRootWriter {
         try writeFile(config.handlerScriptPath, HandlerScriptTemplate.render(config), mode: 0o644)
         if !config.site.handlerScripts.isEmpty {
             try writeFile(config.resourceScriptPath, ResourceScriptTemplate.render(config), mode: 0o644)
+        } else if unlink(config.resourceScriptPath) != 0 && errno != ENOENT {
+            // A setup without --add-handler leaves no resource.wsgi of an earlier one behind.
+            throw ExpressError("cannot remove \(config.resourceScriptPath): \(String(cString: strerror(errno)))",
+                               exitCode: 1)
         }
         try writeFile(config.configPath, HttpdConfTemplate.render(config), mode: 0o644)
         try writeFile(config.controlScriptPath, ApachectlTemplate.render(config), mode: 0o755)

@@ -59,6 +59,21 @@ final class ServerRootWriterTests: XCTestCase {
         XCTAssertNotEqual(try String(contentsOfFile: root + "/httpd.conf", encoding: .utf8), "stale")
     }
 
+    func testSetupAgainReplacesWhatTheOptionsWrite() throws {
+        let root = directory + "/root"
+        let script = directory + "/res.py"
+        try "def handle_request(e, s):\n    pass\n".write(toFile: script, atomically: true, encoding: .utf8)
+        _ = try writtenConfig(["--add-handler", ".py", script, "--envvars-script", script])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/resource.wsgi"))
+        XCTAssertEqual(try String(contentsOfFile: root + "/envvars", encoding: .utf8), ". '\(script)'\n")
+        XCTAssertTrue(try String(contentsOfFile: root + "/httpd.conf", encoding: .utf8).contains("wsgi-resource"))
+        _ = try writtenConfig(["--mount-point", "/app"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root + "/resource.wsgi"))
+        XCTAssertFalse(try String(contentsOfFile: root + "/httpd.conf", encoding: .utf8).contains("wsgi-resource"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/htdocs/app"))
+        XCTAssertTrue(try String(contentsOfFile: root + "/handler.wsgi", encoding: .utf8).contains("mount_point = '/app'"))
+    }
+
     func testApachectlRunsHttpdOnThisConfig() throws {
         let config = try writtenConfig()
         let root = directory + "/root"
