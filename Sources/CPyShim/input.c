@@ -2,6 +2,7 @@
    released while it waits on the socket. */
 #include "shim_internal.h"
 #include <string.h>
+#include <time.h>
 
 typedef struct {
     PyObject_HEAD
@@ -56,9 +57,13 @@ static int input_fill(InputObject *self) {
     int rc;
     unsigned long serial = ((swpy_RequestHandle *)self->handle)->serial;
     self->reading = 1;
-    Py_BEGIN_ALLOW_THREADS
+    PyThreadState *saved = PyEval_SaveThread();
     rc = swpy_cb.read_body(ctx, serial, &data, &length, message, sizeof message);
-    Py_END_ALLOW_THREADS
+    struct timespec before, after;
+    clock_gettime(CLOCK_MONOTONIC, &before);
+    PyEval_RestoreThread(saved);
+    clock_gettime(CLOCK_MONOTONIC, &after);
+    swpy_gil_wait_record((after.tv_sec - before.tv_sec) * 1000000LL + (after.tv_nsec - before.tv_nsec) / 1000);
     self->reading = 0;
     /* Checked again now that the GIL is back: while it was released the request may have ended,
        and then the chunk is in a buffer that the thread's next request is reusing. */

@@ -82,6 +82,9 @@ static PyModuleDef_Slot module_slots[] = {
 static PyMethodDef module_methods[] = {
     {"_process_counters", swpy_process_counters, METH_NOARGS, "Internal: the process's request counters."},
     {"_log_line", swpy_log_line_function, METH_VARARGS, "Internal: one error-log line at a level."},
+    {"_start_recording", swpy_start_recording_function, METH_NOARGS, "Internal: start recording requests."},
+    {"_recording_started", swpy_recording_started_function, METH_NOARGS, "Internal: whether recording started."},
+    {"_take_interval", swpy_take_interval_function, METH_NOARGS, "Internal: this interval's request aggregates."},
     {NULL, NULL, 0, NULL},
 };
 

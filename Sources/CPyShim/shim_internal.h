@@ -23,5 +23,8 @@ int swpy_ready_types(void);
 /* metrics.c: module functions and the input counter. */
 PyObject *swpy_process_counters(PyObject *module, PyObject *unused);
 PyObject *swpy_log_line_function(PyObject *module, PyObject *args);
+PyObject *swpy_start_recording_function(PyObject *module, PyObject *unused);
+PyObject *swpy_take_interval_function(PyObject *module, PyObject *unused);
+PyObject *swpy_recording_started_function(PyObject *module, PyObject *unused);
 void swpy_metrics_input(Py_ssize_t length);
 #endif

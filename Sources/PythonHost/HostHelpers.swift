@@ -57,12 +57,12 @@ def install_module_api(module):
             return 0.0, 0.0
 
     counters = module._process_counters
+    recording = {"baseline": None}
     log_line = module._log_line
     ERROR, WARNING, INFO, CRITICAL, DEBUG = 0, 1, 2, 3, 4
     event_callbacks, shutdown_callbacks, signal_callbacks = [], [], []
     active_requests = {}
     current = threading.local()
-    recording = {"baseline": None}
 
     def subscribe_events(callback):
         event_callbacks.append(callback)
@@ -139,7 +139,7 @@ def install_module_api(module):
         publish("request_exception", event)
 
     def finish(thread_id, status, input_reads, input_length, input_time, output_length, output_writes,
-               output_time, application_time):
+               output_time, application_time, gil_wait_time, gil_wait_count):
         environ = getattr(current, "environ", None) or {}
         data = getattr(current, "data", None)
         try:
@@ -160,7 +160,7 @@ def install_module_api(module):
                              cpu_user_time=user, cpu_system_time=system, cpu_time=user + system,
                              output_time=output_time, application_finish=time.time(),
                              application_time=application_time, status=status,
-                             gil_wait_time=0.0, gil_wait_count=0, request_data=data)
+                             gil_wait_time=gil_wait_time, gil_wait_count=gil_wait_count, request_data=data)
                 publish("request_finished", event)
         finally:
             request_id = environ.get("mod_wsgi.request_id")
@@ -173,8 +173,15 @@ def install_module_api(module):
         publish("process_stopping", {"shutdown_reason": reason}, shutdown_callbacks)
 
     def start_recording_metrics():
-        if recording["baseline"] is None:
-            recording["baseline"] = counters()
+        if module._start_recording():
+            recording["baseline"] = (counters(), cpu_process())
+
+    def cpu_process():
+        try:
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            return usage.ru_utime, usage.ru_stime
+        except Exception:
+            return 0.0, 0.0
 
     def process_metrics():
         now = counters()
@@ -199,34 +206,38 @@ def install_module_api(module):
         }
 
     def request_metrics():
-        # Each call reports the interval since the previous one (or since recording started).
-        before = recording["baseline"]
-        if before is None:
-            return None
-        now = counters()
-        recording["baseline"] = now
-        period = max(now["current_time"] - before["current_time"], 1e-9)
+        # Each call reports the interval since the previous one (or since recording started),
+        # for the whole process: every interpreter reads the same figures.
+        if recording["baseline"] is None:
+            if not module._recording_started():
+                return None
+            recording["baseline"] = (counters(), cpu_process())
+        before, cpu_before = recording["baseline"]
+        now, cpu_now = counters(), cpu_process()
+        recording["baseline"] = (now, cpu_now)
+        period = now["current_time"] - before["current_time"]
+        if period <= 0:
+            period = 1e-6
         requests = now["request_count"] - before["request_count"]
         busy = now["request_busy_time"] - before["request_busy_time"]
         threads = max(module.threads_per_process, 1)
-        return {
+        user = max(cpu_now[0] - cpu_before[0], 0.0) / period
+        system = max(cpu_now[1] - cpu_before[1], 0.0) / period
+        metrics = {
+            "pid": os.getpid(),
             "start_time": before["current_time"],
             "stop_time": now["current_time"],
             "sample_period": period,
+            "cpu_user_time": user, "cpu_system_time": system, "cpu_time": user + system,
+            "request_threads_maximum": threads,
+            "capacity_utilization": busy / period / threads,
             "request_count": requests,
             "request_throughput": requests / period,
-            "capacity_utilization": busy / (period * threads),
             "request_busy_time": busy,
-            "input_bytes": now["input_bytes"] - before["input_bytes"],
-            "input_reads": now["input_reads"] - before["input_reads"],
-            "output_bytes": now["output_bytes"] - before["output_bytes"],
-            "output_writes": now["output_writes"] - before["output_writes"],
-            # Not measured here (the GIL wait and the time inside socket reads and writes):
-            # reported as zero so consumers find the keys mod_wsgi 6 gives.
-            "gil_wait_time": 0.0, "gil_wait_count": 0, "gil_wait_time_buckets": [],
-            "input_read_time": 0.0, "input_read_time_buckets": [],
-            "output_write_time": 0.0, "output_write_time_buckets": [],
         }
+        metrics.update(module._take_interval())
+        metrics.pop("interval_requests", None)
+        return metrics
 
     def server_metrics():
         # Apache's scoreboard is not visible from a daemon process here: None, as mod_wsgi

@@ -67,12 +67,17 @@ extension WSGIRequest {
     }
 
     private func finishRequest(context: InterpreterContext) {
-        let applicationTime = Double(microsecondsNow() - applicationStartedAt) / 1_000_000
-        let input = bodyAccess.withLock { ($0.reads, $0.bytes) }
+        let finishedAt = microsecondsNow()
+        let applicationTime = Double(finishedAt - applicationStartedAt) / 1_000_000
+        let input = bodyAccess.withLock { ($0.reads, $0.bytes, $0.readMicros) }
+        var gilWait: Int64 = 0, gilWaits: Int64 = 0
+        swpy_gil_wait_take(&gilWait, &gilWaits)
         let values: [PyObjectPointer?] = [
-            PyLong_FromLong(statusCode), PyLong_FromLong(input.0), PyLong_FromLong(input.1), PyFloat_FromDouble(0),
-            PyLong_FromLongLong(bodyBytes), PyLong_FromLong(outputWrites), PyFloat_FromDouble(0),
-            PyFloat_FromDouble(applicationTime),
+            PyLong_FromLong(statusCode), PyLong_FromLong(input.0), PyLong_FromLong(input.1),
+            PyFloat_FromDouble(Double(input.2) / 1_000_000), PyLong_FromLongLong(bodyBytes),
+            PyLong_FromLong(outputWrites), PyFloat_FromDouble(Double(outputWriteMicros) / 1_000_000),
+            PyFloat_FromDouble(applicationTime), PyFloat_FromDouble(Double(gilWait) / 1_000_000),
+            PyLong_FromLongLong(gilWaits),
         ]
         defer { for value in values { if let value { Py_DECREF(value) } } }
         if values.allSatisfy({ $0 != nil }) {
@@ -81,6 +86,14 @@ extension WSGIRequest {
             PyErr_Clear()
         }
         swpy_metrics_request_finished(PyLong_AsLong(threadID), applicationTime, bodyBytes, Int64(outputWrites))
+        var record = swpy_request_record(
+            request_start: requestTimes.requestStart, queue_start: requestTimes.queueStart,
+            daemon_start: requestTimes.daemonStart, application_start: requestTimes.applicationStart,
+            application_finish: finishedAt, input_bytes: Int64(input.1), input_reads: Int64(input.0),
+            input_read_us: input.2, output_bytes: bodyBytes, output_writes: Int64(outputWrites),
+            output_write_us: outputWriteMicros, gil_wait_us: gilWait, gil_wait_count: gilWaits,
+            status: Int32(statusCode))
+        swpy_metrics_record_request(&record)
     }
 
     /// The request_exception event for the pending exception, which stays pending.

@@ -20,6 +20,7 @@ struct BodyAccess {
     /// Body frames and bytes read for the current request (its request_finished event).
     var reads = 0
     var bytes = 0
+    var readMicros: Int64 = 0
 }
 
 public enum RequestOutcome: Equatable {
@@ -66,6 +67,10 @@ public final class WSGIRequest {
     /// This thread's wsgi.errors stream in each interpreter it has served (see errorsStream).
     private var errorStreams: [ObjectIdentifier: PyObjectPointer] = [:]
     var outputWrites = 0
+    /// Time spent in socket sends for the current response.
+    var outputWriteMicros: Int64 = 0
+    /// The request's times, kept for request_metrics().
+    var requestTimes = RequestTimes()
     var failure: String?
     /// The application was stopped by an injected mod_wsgi.RequestTimeout.
     var interrupted = false
@@ -112,6 +117,7 @@ public final class WSGIRequest {
             access.open = true
             access.reads = 0
             access.bytes = 0
+            access.readMicros = 0
             return access.serial
         }
         // Closed without the GIL: a late reader in flight needs no GIL to finish its read.
@@ -127,6 +133,7 @@ public final class WSGIRequest {
         bodyBytes = 0
         statusCode = 0
         outputWrites = 0
+        outputWriteMicros = 0
         finishPending = false
         failure = nil
         interrupted = false
@@ -246,6 +253,7 @@ public final class WSGIRequest {
         var times = times
         times.applicationStart = microsecondsNow()
         applicationStartedAt = times.applicationStart
+        requestTimes = times
         guard let environ = context.environ.build(head: head, payload: payload, input: input, errors: errors,
                                                       times: times, threadID: threadID) else {
             return failBeforeCall()

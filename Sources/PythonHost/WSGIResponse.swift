@@ -226,9 +226,18 @@ extension WSGIRequest {
         return true
     }
 
+    /// Runs a socket send, adding its time to the request's output_write_time.
+    private func timedWrite(_ send: () throws -> Void) rethrows {
+        let before = monotonicMicroseconds()
+        defer { outputWriteMicros += monotonicMicroseconds() - before }
+        try send()
+    }
+
     private func sendDirect(_ data: UnsafeRawBufferPointer) -> Bool {
         do {
-            try pending.withUnsafeBytes { prefix in try withoutGIL { try connection.sendBody(after: prefix, body: data) } }
+            try pending.withUnsafeBytes { prefix in
+                try withoutGIL { try timedWrite { try connection.sendBody(after: prefix, body: data) } }
+            }
             pending.removeAll(keepingCapacity: true)
             headSent = true
             return true
@@ -243,7 +252,7 @@ extension WSGIRequest {
         if pending.isEmpty { return failure == nil }
         if failure != nil { return false }
         do {
-            try pending.withUnsafeBytes { bytes in try withoutGIL { try connection.send(bytes) } }
+            try pending.withUnsafeBytes { bytes in try withoutGIL { try timedWrite { try connection.send(bytes) } } }
             if headQueued { headSent = true }
             pending.removeAll(keepingCapacity: true)
             return true
@@ -309,7 +318,9 @@ extension WSGIRequest {
                 copyMessage("wsgi.input used after its request completed", into: errorBuffer, capacity: errorLength)
                 return -1
             }
+            let before = monotonicMicroseconds()
             let read = readOpenBodyChunk(data: data, length: length, errorBuffer: errorBuffer, errorLength: errorLength)
+            access.readMicros += monotonicMicroseconds() - before
             if read == 1 {
                 access.reads += 1
                 access.bytes += length.pointee

@@ -19,10 +19,13 @@ WSGIScriptAlias /sub @APP@/python_api.wsgi application-group=api-sub
 FINISHED_KEYS = {"thread_id", "request_start", "queue_start", "daemon_start", "status", "gil_wait_time",
                  "gil_wait_count", "input_reads", "input_length", "output_length", "output_writes",
                  "application_time", "cpu_time"}
-REQUEST_METRICS = {"request_count", "capacity_utilization", "request_throughput", "sample_period",
-                   "gil_wait_time", "gil_wait_time_buckets", "gil_wait_count", "input_read_time",
-                   "input_read_time_buckets", "output_write_time", "output_write_time_buckets", "input_bytes",
-                   "input_reads", "output_bytes", "output_writes"}
+PHASES = ("server_time", "queue_time", "daemon_time", "application_time", "request_time", "gil_wait_time",
+          "input_read_time", "output_write_time")
+REQUEST_METRICS = ({"pid", "start_time", "stop_time", "sample_period", "cpu_user_time", "cpu_system_time",
+                    "cpu_time", "request_threads_maximum", "capacity_utilization", "request_count",
+                    "request_throughput", "gil_wait_count", "input_bytes", "input_reads", "output_bytes",
+                    "output_writes", "status_1xx", "status_2xx", "status_3xx", "status_4xx", "status_5xx"}
+                   | {phase + suffix for phase in PHASES for suffix in ("", "_min_us", "_max_us", "_buckets")})
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +56,14 @@ def test_events_request_data_and_metrics(server, mount):
     assert data["pid"] > 0 and data["thread_name"]
     assert {"pid", "request_count", "request_busy_time", "threads"} <= set(seen["process_metrics"])
     assert seen["request_count"] >= 1
-    assert REQUEST_METRICS <= set(seen["request_metrics"])
+    metrics = seen["request_metrics"]
+    assert REQUEST_METRICS <= set(metrics), REQUEST_METRICS - set(metrics)
+    assert metrics["request_count"] >= 1 and metrics["status_2xx"] >= 1 and metrics["output_writes"] >= 1
+    assert all(len(metrics[phase + "_buckets"]) == 65 for phase in PHASES)
+    assert sum(metrics["request_time_buckets"]) == metrics["status_2xx"] + metrics["status_5xx"]
+    assert metrics["request_time_max_us"] >= metrics["request_time_min_us"] > 0
+    output_time, gil_waits, output_length = seen["timings"][0]
+    assert output_time >= 0 and gil_waits >= 1 and output_length > 0
     assert seen["server_metrics"] is None
     assert seen["active_requests"] == "dict" and seen["callbacks"] == [1, 1]
     assert seen["apache_mpm"] == "event"

@@ -42,6 +42,22 @@ void swpy_metrics_request_started(void);
 void swpy_metrics_request_finished(long thread_id, double application_time, long long output_bytes,
                                    long long output_writes);
 
+/* One finished request for request_metrics() (kept only once start_recording_metrics() was
+   called). Times in microseconds since the epoch; durations in microseconds. */
+typedef struct {
+    long long request_start, queue_start, daemon_start, application_start, application_finish;
+    long long input_bytes, input_reads, input_read_us;
+    long long output_bytes, output_writes, output_write_us;
+    long long gil_wait_us, gil_wait_count;
+    int status;
+} swpy_request_record;
+void swpy_metrics_record_request(const swpy_request_record *record);
+
+/* The calling thread waited `microseconds` to get the GIL back (during a request). */
+void swpy_gil_wait_record(long long microseconds);
+/* This thread's GIL waits since the last call, and resets them. */
+void swpy_gil_wait_take(long long *microseconds, long long *count);
+
 /* ---- the `mod_wsgi` built-in module -------------------------------------------------------- */
 
 /* Adds `mod_wsgi` to the init table; call before Py_InitializeFromConfig. Returns 0 or -1. */

@@ -13,6 +13,7 @@ finished_keys = set()
 started_keys = set()
 response_events = []
 statuses = []
+timings = []
 MARKER = os.path.join(os.path.dirname(__file__), "stopping-" + (mod_wsgi.application_group or "main"))
 
 
@@ -28,6 +29,7 @@ def on_event(name, **payload):
     if name == "request_finished":
         finished_keys.update(k for k in payload if k != "request_data")
         statuses.append(payload["status"])
+        timings.append([payload["output_time"], payload["gil_wait_count"], payload["output_length"]])
 
 
 def on_shutdown(name, **payload):
@@ -58,13 +60,14 @@ def application(environ, start_response):
         "request_data": {k: v for k, v in mod_wsgi.request_data().items()},
         "process_metrics": sorted(mod_wsgi.process_metrics()),
         "request_count": mod_wsgi.process_metrics()["request_count"],
-        "request_metrics": sorted(mod_wsgi.request_metrics() or {}),
+        "request_metrics": mod_wsgi.request_metrics(),
         "server_metrics": mod_wsgi.server_metrics(),
         "active_requests": type(mod_wsgi.active_requests).__name__,
         "callbacks": [len(mod_wsgi.event_callbacks), len(mod_wsgi.shutdown_callbacks)],
         "apache_mpm": apache.mpm_name,
         "group": mod_wsgi.application_group,
         "statuses": statuses,
+        "timings": timings[-1:],
     }
     body = json.dumps(report).encode()
     start_response("200 OK", [("Content-Type", "application/json")])
