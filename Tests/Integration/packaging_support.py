@@ -10,6 +10,7 @@ import glob
 import os
 import shutil
 import subprocess
+import tempfile
 
 from conftest import REPO, world_readable_tempdir
 
@@ -22,7 +23,21 @@ SWIFT_TOOLCHAIN = "/opt/swift"
 @functools.lru_cache(maxsize=None)
 def workspace():
     path = world_readable_tempdir("mwsgi-pkg-")
-    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    atexit.register(remove_workspace, path)
+    return path
+
+
+def remove_workspace(path):
+    shutil.rmtree(path, ignore_errors=True)
+    # SwiftPM leaves its lock files in /tmp, named after the clone's path.
+    for lock in glob.glob(os.path.join(tempfile.gettempdir(), path.replace("/", "_") + "_*.lock")):
+        os.remove(lock)
+
+
+def folder(prefix):
+    """A fresh world-readable folder inside the workspace (removed with it)."""
+    path = tempfile.mkdtemp(prefix=prefix, dir=workspace())
+    os.chmod(path, 0o755)
     return path
 
 

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 import packaging_support as pkg
-from conftest import belongs_to, next_port, our_processes, world_readable_tempdir
+from conftest import belongs_to, next_port, our_processes
 
 DJANGO = "Django>=5.2,<5.3"
 
@@ -45,7 +45,7 @@ def django_venv():
 
 def start_project(venv, app_name):
     """startproject, then the settings the README asks for; collectstatic."""
-    folder = world_readable_tempdir("mwsgi-django-")
+    folder = pkg.folder("django-")
     python = os.path.join(venv, "bin", "python")
     pkg.run([os.path.join(venv, "bin", "django-admin"), "startproject", "mysite", folder])
     settings = os.path.join(folder, "mysite", "settings.py")

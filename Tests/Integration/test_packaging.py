@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 import packaging_support as pkg
-from conftest import APACHE, MODULES, belongs_to, next_port, our_processes, pid_alive, world_readable_tempdir
+from conftest import APACHE, MODULES, belongs_to, next_port, our_processes, pid_alive
 
 HELPER_MODULE = "venv_only_helper"
 
@@ -47,7 +47,7 @@ def app_folder(venv):
     mod_wsgi.server must still import (Django lists it in INSTALLED_APPS)."""
     with open(os.path.join(pkg.site_packages(venv), HELPER_MODULE + ".py"), "w") as f:
         f.write('VALUE = "imported from the venv"\n')
-    folder = world_readable_tempdir("mwsgi-pkg-app-")
+    folder = pkg.folder("app-")
     with open(os.path.join(folder, "wsgi.py"), "w") as f:
         f.write(f"""import sys
 import {HELPER_MODULE}
@@ -151,7 +151,7 @@ def test_lines_from_module_config_or_install_module_in_a_hand_written_httpd_conf
         assert os.access(os.path.join(modules, "mod_wsgi-daemon"), os.X_OK), "the daemon goes beside the module"
     assert lines.splitlines() == [f'LoadModule wsgi_module "{module}"', f'WSGIPythonHome "{venv}"']
     app = app_folder(venv)
-    root = world_readable_tempdir("mwsgi-pkg-httpd-")
+    root = pkg.folder("httpd-")
     os.makedirs(os.path.join(root, "run"))
     port = next_port()
     conf = os.path.join(root, "httpd.conf")
