@@ -88,6 +88,14 @@ final class ModuleInstallerTests: XCTestCase {
         XCTAssertNil(ModuleInstaller.dpkgOwner("/usr/lib/apache2/modules/mod_wsgi-swift-no-such-file.so"))
     }
 
+    func testLoadPathIsRelativeToTheServerRootOnlyBelowIt() {
+        XCTAssertEqual(ModuleInstaller.loadPath("/opt/httpd/modules/mod_wsgi-swift.so", serverRoot: "/opt/httpd"),
+                       "modules/mod_wsgi-swift.so")
+        XCTAssertEqual(ModuleInstaller.loadPath("/usr/lib/apache2/modules/mod_wsgi-swift.so", serverRoot: "/etc/apache2"),
+                       "/usr/lib/apache2/modules/mod_wsgi-swift.so")
+        XCTAssertEqual(ModuleInstaller.apacheServerRoot(), "/etc/apache2")
+    }
+
     func testPythonHomeLine() {
         XCTAssertEqual(PythonHomeLine.text([:]), #"WSGIPythonHome "/usr""#)
         XCTAssertEqual(PythonHomeLine.text(["MOD_WSGI_PYTHON_HOME": "/srv/venv"]), #"WSGIPythonHome "/srv/venv""#)

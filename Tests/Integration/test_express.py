@@ -108,3 +108,53 @@ def wait_stopped(root, timeout=15):
         if not [p for p in our_processes() if belongs_to(p, root)]:
             return
         time.sleep(0.1)
+
+
+def module_lines(command, env=None):
+    result = subprocess.run([EXPRESS] + command, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def serve_with_lines(apache, lines):
+    """A hand-written httpd.conf whose wsgi lines are `lines` (as pasted from module-config)."""
+    server = apache("""
+WSGIDaemonProcess pasted threads=2
+WSGIScriptAlias / @APP@/testapp.wsgi process-group=pasted application-group=%{GLOBAL}
+""", apps=["testapp.wsgi"], start=False)
+    with open(server.conf) as f:
+        text = f.read()
+    loads = [line for line in text.splitlines() if line.startswith("LoadModule wsgi_module")]
+    assert len(loads) == 1
+    with open(server.conf, "w") as f:
+        f.write(text.replace(loads[0], "\n".join(lines)))
+    return server.start()
+
+
+def test_module_config_lines_pasted_into_httpd_conf_serve_an_app(apache):
+    lines = module_lines(["module-config"])
+    assert lines == [f'LoadModule wsgi_module "{os.path.join(BUILD, "mod_wsgi-swift.so")}"', 'WSGIPythonHome "/usr"']
+    server = serve_with_lines(apache, lines)
+    status, _, body = server.get("/hello")
+    assert (status, body) == (200, b"Hello World!")
+    with_home = module_lines(["module-config"], env=dict(os.environ, MOD_WSGI_PYTHON_HOME="/srv/venv"))
+    assert with_home[1] == 'WSGIPythonHome "/srv/venv"'
+
+
+def test_install_module_copies_module_and_daemon_that_then_serve(apache, workdir):
+    modules = os.path.join(workdir, "modules")
+    os.makedirs(modules)
+    os.chmod(modules, 0o755)
+    lines = module_lines(["install-module", "--modules-directory", modules])
+    installed = os.path.join(modules, "mod_wsgi-swift.so")
+    assert lines == [f'LoadModule wsgi_module "{installed}"', 'WSGIPythonHome "/usr"']
+    assert os.access(os.path.join(modules, "mod_wsgi-daemon"), os.X_OK)
+    with open(installed, "rb") as a, open(os.path.join(BUILD, "mod_wsgi-swift.so"), "rb") as b:
+        assert a.read() == b.read()
+    server = serve_with_lines(apache, lines)
+    status, _, body = server.get("/hello")
+    assert (status, body) == (200, b"Hello World!")
+    # The module started the daemon installed beside it, not the build's.
+    daemons = [p for p in our_processes() if belongs_to(p, server.root)]
+    assert daemons and all(os.path.realpath(f"/proc/{p}/exe") == os.path.join(modules, "mod_wsgi-daemon")
+                           for p in daemons)

@@ -89,7 +89,8 @@ public struct InstallModule: ParsableCommand {
         }
         let installer = ModuleInstaller(packageOwning: ModuleInstaller.dpkgOwner)
         let installed = try installer.install(moduleFrom: source.path, into: target)
-        print("LoadModule wsgi_module \(ApacheQuoting.doubleQuoted(installed))")
+        let path = ModuleInstaller.loadPath(installed, serverRoot: ModuleInstaller.apacheServerRoot())
+        print("LoadModule wsgi_module \(ApacheQuoting.doubleQuoted(path))")
         print(PythonHomeLine.text(host.variables))
     }
 }

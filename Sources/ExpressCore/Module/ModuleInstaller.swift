@@ -60,6 +60,27 @@ struct ModuleInstaller {
         return output.split(separator: ":").first.map { String($0).trimmingCharacters(in: .whitespaces) }
     }
 
+    /// How httpd.conf names an installed module: relative to Apache's ServerRoot when it lies
+    /// below it (mod_wsgi's README form, `modules/NAME.so`), else by its absolute path (Debian's
+    /// ServerRoot is /etc/apache2, its modules are in /usr/lib/apache2/modules).
+    static func loadPath(_ installed: String, serverRoot: String?) -> String {
+        guard let root = serverRoot, !root.isEmpty else { return installed }
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        return installed.hasPrefix(prefix) ? String(installed.dropFirst(prefix.count)) : installed
+    }
+
+    /// HTTPD_ROOT from `httpd -V` ($HTTPD, else Debian's apache2), Apache's default ServerRoot.
+    static func apacheServerRoot() -> String? {
+        let httpd = ProcessInfo.processInfo.environment["HTTPD"] ?? "/usr/sbin/apache2"
+        // -V prints the build settings even when the default configuration does not parse
+        // (Debian's needs its envvars), and then exits 1: the status says nothing here.
+        guard let output = run(httpd, ["-V"], anyStatus: true) else { return nil }
+        for line in output.split(separator: "\n") where line.contains("HTTPD_ROOT=") {
+            return line.split(separator: "\"").dropFirst().first.map(String.init)
+        }
+        return nil
+    }
+
     /// `apxs -q LIBEXECDIR`, when apxs is installed.
     static func apxsModulesDirectory() -> String? {
         let apxs = ProcessInfo.processInfo.environment["APXS"] ?? "/usr/bin/apxs"
@@ -68,8 +89,8 @@ struct ModuleInstaller {
         return directory.isEmpty ? nil : directory
     }
 
-    /// The program's standard output when it exits 0, else nil.
-    private static func run(_ executable: String, _ arguments: [String]) -> String? {
+    /// The program's standard output when it exits 0 (or whatever its status), else nil.
+    private static func run(_ executable: String, _ arguments: [String], anyStatus: Bool = false) -> String? {
         guard FileManager.default.isExecutableFile(atPath: executable) else { return nil }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -80,7 +101,7 @@ struct ModuleInstaller {
         do { try process.run() } catch { return nil }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
+        guard anyStatus || process.terminationStatus == 0 else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 }
