@@ -56,6 +56,10 @@ enum Console {
 
     /// What would make Apache or the application fail later, said now.
     static func warnAboutSetup(_ config: ServerConfiguration) {
+        for alias in config.site.urlAliases where !alias.isFile && !isDirectory(alias.target) {
+            error("mod_wsgi-express: warning: --url-alias \(alias.url) \(alias.target): no such directory yet; "
+                  + "it is served as one once it exists")
+        }
         if !config.module.exists {
             error("mod_wsgi-express: warning: \(config.module.path) does not exist yet; Apache will "
                   + "not start until mod_wsgi-swift is built or installed")
@@ -63,5 +67,10 @@ enum Console {
         for warning in AccessWarnings.warnings(for: config) {
             error("mod_wsgi-express: warning: " + warning)
         }
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var flag: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &flag) && flag.boolValue
     }
 }

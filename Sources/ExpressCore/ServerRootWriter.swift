@@ -100,7 +100,10 @@ public struct ServerRootWriter {
         }
     }
 
+    /// Creates a missing directory, readable by all; an existing one (perhaps the user's own
+    /// --document-root) is left as it is.
     private func makeDirectory(_ path: String) throws {
+        if isDirectory(path) { return }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {

@@ -83,6 +83,13 @@ final class SectionTests: XCTestCase {
                              #"<Files "robots.txt">"#, "Require all granted", "</Files>"])
     }
 
+    func testAnAliasTargetThatDoesNotExistYetIsADirectory() throws {
+        // Django's STATIC_ROOT before collectstatic, as runmodwsgi passes it.
+        let text = try lines(["--url-alias", "/static/", "/srv/collected"])
+        assertInOrder(text, [#"Alias "/static/" "/srv/collected/""#, #"<Directory "/srv/collected">"#,
+                             "Require all granted"])
+    }
+
     func testStaticSitesHaveNoApplicationRewrite() throws {
         let text = try lines(["--application-type", "static", "/srv/site"],
                              directories: ["/home/alice/site", "/srv/site"])

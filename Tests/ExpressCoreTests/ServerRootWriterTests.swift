@@ -59,6 +59,17 @@ final class ServerRootWriterTests: XCTestCase {
         XCTAssertNotEqual(try String(contentsOfFile: root + "/httpd.conf", encoding: .utf8), "stale")
     }
 
+    func testAnExistingDocumentRootKeepsItsModeAndAMissingOneIsCreated() throws {
+        let docs = directory + "/docs"
+        try FileManager.default.createDirectory(atPath: docs, withIntermediateDirectories: true)
+        chmod(docs, 0o751)
+        _ = try writtenConfig(["--document-root", docs, "--mount-point", "/app"])
+        XCTAssertEqual(mode(docs), 0o751)
+        XCTAssertEqual(mode(docs + "/app"), 0o755)
+        _ = try writtenConfig(["--document-root", directory + "/new/docs"])
+        XCTAssertEqual(mode(directory + "/new/docs"), 0o755)
+    }
+
     func testSetupAgainReplacesWhatTheOptionsWrite() throws {
         let root = directory + "/root"
         let script = directory + "/res.py"

@@ -27,9 +27,7 @@ extension ResolutionContext {
             // The entry point of a static site is its directory; none means the current one.
             site.documentRoot = try options.script.map { try path($0, "entry point") } ?? host.currentDirectory
         }
-        if let root = site.documentRoot, !host.directoryExists(root) {
-            throw ExpressError("--document-root \(root): no such directory")
-        }
+        // A document root that does not exist yet is created by the writer, as mod_wsgi-express does.
         site.mountPoint = try mountPoint()
         site.directoryIndex = try text("directory-index")
         site.directoryListing = parsed.flag("directory-listing")
@@ -41,11 +39,9 @@ extension ResolutionContext {
         site.urlAliases = try parsed.pairs("url-alias").map { url, target in
             try Self.checkURLPath(url, "--url-alias")
             let file = try path(target, "--url-alias")
-            let isFile = host.fileExists(file)
-            if !isFile && !host.directoryExists(file) {
-                throw ExpressError("--url-alias \(url) \(file): no such file or directory")
-            }
-            return Site.Alias(url: url, target: file, isFile: isFile)
+            // Like mod_wsgi-express, a target that does not exist yet (a STATIC_ROOT before
+            // collectstatic) is served as a directory; the writer says so.
+            return Site.Alias(url: url, target: file, isFile: host.fileExists(file))
         }
         site.errorDocuments = try parsed.pairs("error-document").map { status, document in
             guard let code = Int(status), (400...599).contains(code) else {
