@@ -23,9 +23,10 @@ final class SignalPipe {
         }
     }
 
-    /// Blocks until the process should stop, and says why. SIGHUP is logged and ignored (mod_wsgi
-    /// hands it to Python signal subscribers, not to shutdown).
-    func waitForStop(control: WorkerControl, logger: Logger) -> StopReason {
+    /// Blocks until the process should stop, and says why. SIGHUP and SIGUSR2 do not stop it:
+    /// as under mod_wsgi they go to `onUserSignal` (the Python process_signal event).
+    func waitForStop(control: WorkerControl, logger: Logger,
+                     onUserSignal: (Int32, String) -> Void = { _, _ in }) -> StopReason {
         var fds = [pollfd(fd: readFD, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: control.requestReadFD, events: Int16(POLLIN), revents: 0)]
         while true {
@@ -47,7 +48,8 @@ final class SignalPipe {
                     case SIGTERM, SIGINT: return .shutdownSignal
                     case SIGUSR1: return .gracefulSignal
                     case SIGXCPU: return .cpuTimeLimit
-                    case SIGHUP: logger.info("Received SIGHUP; ignored by the worker.")
+                    case SIGHUP: onUserSignal(SIGHUP, "SIGHUP")
+                    case SIGUSR2: onUserSignal(SIGUSR2, "SIGUSR2")
                     default: break
                     }
                 }

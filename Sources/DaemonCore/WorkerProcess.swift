@@ -81,7 +81,7 @@ public enum WorkerProcess {
         let signals: SignalPipe
         do {
             control = try WorkerControl(threads: group.threads)
-            signals = try SignalPipe(routing: [SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGXCPU])
+            signals = try SignalPipe(routing: [SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGXCPU])
         } catch {
             failStartup("\(error)")
         }
@@ -99,7 +99,9 @@ public enum WorkerProcess {
 
         ProcessMonitor(settings: MonitorSettings(group: group), control: control, interpreter: interpreter).start()
 
-        var reason = signals.waitForStop(control: control, logger: logger)
+        var reason = signals.waitForStop(control: control, logger: logger) { number, name in
+            interpreter.publishProcessSignal(number: number, name: name)
+        }
         if reason == .gracefulSignal && group.evictionTimeout > 0 { reason = .evictionSignal }
         let timeout = drainSeconds(reason: reason, group: group)
         let running = control.activeRequests.load(ordering: .relaxed)
@@ -131,12 +133,14 @@ public enum WorkerProcess {
         let signals: SignalPipe
         do {
             control = try WorkerControl(threads: 1)
-            signals = try SignalPipe(routing: [SIGTERM, SIGINT, SIGHUP, SIGUSR1])
+            signals = try SignalPipe(routing: [SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2])
         } catch {
             failStartup("\(error)")
         }
         logger.info("Service process '\(group.name)' (slot \(slot)) has run its scripts and serves no requests.")
-        let reason = signals.waitForStop(control: control, logger: logger)
+        let reason = signals.waitForStop(control: control, logger: logger) { number, name in
+            interpreter.publishProcessSignal(number: number, name: name)
+        }
         logger.info("Shutting down service process '\(group.name)' (slot \(slot)): \(reason.text).")
         if destroyInterpreter {
             startReaper(seconds: max(group.shutdownTimeout, 1), groupName: group.name)

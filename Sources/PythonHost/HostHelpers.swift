@@ -40,7 +40,7 @@ def install_module_api(module):
     """mod_wsgi's Python API on this interpreter's `mod_wsgi` module: event subscription with
     mod_wsgi 6's event names and payloads, request_data(), active_requests, the metrics
     functions and LogHandler. Returns the entry points the host calls around each request:
-    (begin, response_started, request_exception, finish, process_stopping)."""
+    (begin, response_started, request_exception, finish, process_stopping, process_signal)."""
     import logging
     import time
     import traceback
@@ -172,6 +172,9 @@ def install_module_api(module):
     def process_stopping(reason):
         publish("process_stopping", {"shutdown_reason": reason}, shutdown_callbacks)
 
+    def process_signal(signum, signame):
+        publish("process_signal", {"signum": signum, "signame": signame}, signal_callbacks)
+
     def start_recording_metrics():
         if module._start_recording():
             recording["baseline"] = (counters(), cpu_process())
@@ -269,7 +272,7 @@ def install_module_api(module):
                         ("process_metrics", process_metrics), ("request_metrics", request_metrics),
                         ("server_metrics", server_metrics), ("LogHandler", LogHandler)):
         setattr(module, name, value)
-    return begin, response_started, request_exception, finish, process_stopping
+    return begin, response_started, request_exception, finish, process_stopping, process_signal
 
 
 def module_name(path):

@@ -142,14 +142,33 @@ extension PythonInterpreter {
     /// with mod_wsgi's shutdown reason ("shutdown", "reload", "request_timeout", ...). Call once
     /// no request thread runs Python any more, before finalize().
     public func publishProcessStopping(reason: String) {
+        inEveryInterpreter { context in
+            guard let text = Py.string(reason) else { PyErr_Clear(); return }
+            context.requestHooks.call(context.requestHooks.processStopping, [text])
+            Py_DECREF(text)
+        }
+    }
+
+    /// The process_signal event (and the subscribe_signals callbacks) in every interpreter, for a
+    /// SIGHUP or SIGUSR2 the process received; requests may be running.
+    public func publishProcessSignal(number: Int32, name: String) {
+        CallbackBridge.logger.info("Received \(name); publishing the process_signal event.")
+        inEveryInterpreter { context in
+            guard let text = Py.string(name), let signum = PyLong_FromLong(Int(number)) else { PyErr_Clear(); return }
+            context.requestHooks.call(context.requestHooks.processSignal, [signum, text])
+            Py_DECREF(text)
+            Py_DECREF(signum)
+        }
+    }
+
+    /// Runs `body` with the GIL in each interpreter, the main one first, from a thread that
+    /// holds no Python thread state.
+    private func inEveryInterpreter(_ body: (InterpreterContext) -> Void) {
         let state = PyGILState_Ensure()
         defer { PyGILState_Release(state) }
         for context in [main] + subInterpreters.all {
             let previous = context.isMain ? nil : PyThreadState_Swap(subInterpreters.threadState(in: context))
-            if let text = Py.string(reason) {
-                context.requestHooks.call(context.requestHooks.processStopping, [text])
-                Py_DECREF(text)
-            }
+            body(context)
             if !context.isMain { PyThreadState_Swap(previous) }
         }
     }

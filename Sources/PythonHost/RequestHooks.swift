@@ -10,6 +10,7 @@ struct RequestHooks {
     let requestException: PyObjectPointer
     let finish: PyObjectPointer
     let processStopping: PyObjectPointer
+    let processSignal: PyObjectPointer
 
     /// Installs the API on this interpreter's `mod_wsgi` module (GIL held, its thread state current).
     static func install(module: PyObjectPointer, helpers: PyObjectPointer) throws -> RequestHooks {
@@ -18,7 +19,7 @@ struct RequestHooks {
             throw PythonHostError.initialization(Py.fetchExceptionText() ?? "install_module_api failed")
         }
         defer { Py_DECREF(entries) }
-        guard swpy_is_tuple(entries) != 0, swpy_sequence_fast_size(entries) == 5 else {
+        guard swpy_is_tuple(entries) != 0, swpy_sequence_fast_size(entries) == 6 else {
             throw PythonHostError.initialization("install_module_api returned \(Py.text(entries))")
         }
         func entry(_ index: Int) -> PyObjectPointer {
@@ -27,7 +28,7 @@ struct RequestHooks {
             return object
         }
         return RequestHooks(begin: entry(0), responseStarted: entry(1), requestException: entry(2), finish: entry(3),
-                            processStopping: entry(4))
+                            processStopping: entry(4), processSignal: entry(5))
     }
 
     /// Calls one entry point; what it raises (a bug of ours, since subscribers' errors are caught
@@ -69,7 +70,7 @@ extension WSGIRequest {
     private func finishRequest(context: InterpreterContext) {
         let finishedAt = microsecondsNow()
         let applicationTime = Double(finishedAt - applicationStartedAt) / 1_000_000
-        let input = bodyAccess.withLock { ($0.reads, $0.bytes, $0.readMicros) }
+        let input = inputStatistics.withLock { ($0.reads, $0.bytes, $0.readMicros) }
         var gilWait: Int64 = 0, gilWaits: Int64 = 0
         swpy_gil_wait_take(&gilWait, &gilWaits)
         let values: [PyObjectPointer?] = [

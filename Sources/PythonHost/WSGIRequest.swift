@@ -17,7 +17,13 @@ import WireProtocol
 struct BodyAccess {
     var serial: UInt = 0
     var open = false
-    /// Body frames and bytes read for the current request (its request_finished event).
+}
+
+/// Body frames, bytes and read time of request `serial` (its request_finished event and
+/// request_metrics()). A lock of its own: BodyAccess's is held for the whole of a blocking read,
+/// so the request thread must never wait for it while it holds the GIL.
+struct InputStatistics {
+    var serial: UInt = 0
     var reads = 0
     var bytes = 0
     var readMicros: Int64 = 0
@@ -79,6 +85,7 @@ public final class WSGIRequest {
     /// REQUEST_END or REQUEST_ABORT has been read.
     public internal(set) var bodyComplete = false
     let bodyAccess = Mutex(BodyAccess())
+    let inputStatistics = Mutex(InputStatistics())
     var scriptPath: [UInt8] = []
     var remote: [UInt8] = []
 
@@ -115,11 +122,9 @@ public final class WSGIRequest {
         let serial = bodyAccess.withLock { access -> UInt in
             access.serial &+= 1
             access.open = true
-            access.reads = 0
-            access.bytes = 0
-            access.readMicros = 0
             return access.serial
         }
+        inputStatistics.withLock { $0 = InputStatistics(serial: serial) }
         // Closed without the GIL: a late reader in flight needs no GIL to finish its read.
         defer { bodyAccess.withLock { $0.open = false } }
         return threadState.withGIL { inApplicationGroup(head: head, payload: payload) { body($0, serial) } }

@@ -320,10 +320,15 @@ extension WSGIRequest {
             }
             let before = monotonicMicroseconds()
             let read = readOpenBodyChunk(data: data, length: length, errorBuffer: errorBuffer, errorLength: errorLength)
-            access.readMicros += monotonicMicroseconds() - before
-            if read == 1 {
-                access.reads += 1
-                access.bytes += length.pointee
+            let took = monotonicMicroseconds() - before
+            let bytes = read == 1 ? length.pointee : 0
+            inputStatistics.withLock { statistics in
+                guard statistics.serial == serial else { return }
+                statistics.readMicros += took
+                if read == 1 {
+                    statistics.reads += 1
+                    statistics.bytes += bytes
+                }
             }
             return read
         }

@@ -94,3 +94,25 @@ def test_process_stopping_reaches_shutdown_subscribers_in_every_interpreter(apac
     for name in ("stopping-main", "stopping-api-sub"):
         with open(os.path.join(server.app_dir, name)) as marker:
             assert marker.read() == "process_stopping shutdown_signal"
+
+
+def test_sighup_and_sigusr2_reach_signal_subscribers_and_the_process_carries_on(apache):
+    import signal
+    import time
+    server = apache(CONFIG, apps=["python_api.wsgi"], start=False)
+    os.chmod(server.app_dir, 0o777)
+    server.start()
+    report(server, "/main/x")
+    report(server, "/sub/x")
+    (worker,) = server.worker_pids()
+    os.kill(worker, signal.SIGUSR2)
+    os.kill(worker, signal.SIGHUP)
+    expected = sorted(["process_signal SIGUSR2 %d" % signal.SIGUSR2, "process_signal SIGHUP %d" % signal.SIGHUP])
+    for name in ("signal-main", "signal-api-sub"):
+        path = os.path.join(server.app_dir, name)
+        deadline = time.time() + 10
+        while time.time() < deadline and (not os.path.exists(path) or sorted(open(path).read().splitlines()) != expected):
+            time.sleep(0.1)
+        assert sorted(open(path).read().splitlines()) == expected
+    assert server.worker_pids() == {worker}
+    assert report(server, "/main/x")["events"].count("process_signal") == 2

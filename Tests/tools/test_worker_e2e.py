@@ -335,7 +335,7 @@ def test_sighup_is_ignored_and_sigusr1_stops_gracefully(make_worker):
         worker.process.send_signal(1)
         time.sleep(0.2)
     assert worker.process.poll() is None
-    worker.wait_for_log("Received SIGHUP; ignored by the worker.")
+    worker.wait_for_log("Received SIGHUP; publishing the process_signal event.")
     assert get(worker)["status"] == 200
     worker.process.send_signal(10)
     assert wait_exit(worker, 10) == 0

@@ -37,7 +37,13 @@ def on_shutdown(name, **payload):
         marker.write("%s %s" % (name, payload.get("shutdown_reason")))
 
 
+def on_signal(name, **payload):
+    with open(MARKER.replace("stopping-", "signal-"), "a") as marker:
+        marker.write("%s %s %s\n" % (name, payload.get("signame"), payload.get("signum")))
+
+
 mod_wsgi.subscribe_events(on_event)
+mod_wsgi.subscribe_signals(on_signal)
 mod_wsgi.subscribe_shutdown(on_shutdown)
 logger = logging.getLogger("python_api_test")
 logger.addHandler(mod_wsgi.LogHandler())
