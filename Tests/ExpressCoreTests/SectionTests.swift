@@ -179,6 +179,8 @@ final class SectionTests: XCTestCase {
             (["--error-document", "200", "/ok.html"], "--error-document 200: not an HTTP error status (400 to 599)"),
             (["--server-mpm", "winnt"], "--server-mpm winnt: must be event, worker or prefork"),
             (["a.wsgi", "b.wsgi"], "one entry point only; also given: b.wsgi"),
+            (["--proxy-virtual-host", "a>b", "http://127.0.0.1:9/"], "--proxy-virtual-host a>b: not a host name"),
+            (["--shell-executable", "/opt/my shell/bash"], "--shell-executable /opt/my shell/bash: a #! line"),
         ]
         for (arguments, message) in cases {
             let error = refusal(arguments, host: host)

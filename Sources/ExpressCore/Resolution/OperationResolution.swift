@@ -61,6 +61,9 @@ extension ResolutionContext {
             tuning.processName = name
         }
         tuning.shellExecutable = try path(parsed.string("shell-executable")!, "--shell-executable")
+        if tuning.shellExecutable.contains(where: { $0 == " " || $0 == "\t" }) {
+            throw ExpressError("--shell-executable \(tuning.shellExecutable): a #! line cannot name a path with spaces")
+        }
         if !host.isExecutable(tuning.shellExecutable) {
             throw ExpressError("--shell-executable \(tuning.shellExecutable): not an executable file")
         }

@@ -78,7 +78,7 @@ extension ResolutionContext {
             return (url, target)
         }
         site.proxyVirtualHosts = try parsed.pairs("proxy-virtual-host").map { name, target in
-            try Self.checkWord(name, "--proxy-virtual-host")
+            _ = try Self.checkedHostName(name, "--proxy-virtual-host")
             try Self.checkProxyTarget(target, "--proxy-virtual-host")
             return (name, target)
         }
