@@ -68,22 +68,24 @@ enum ProcessSetup {
         return ProcessIdentity(uid: uid, gid: gid, userName: group.userName ?? passwordEntry(uid)?.name)
     }
 
-    /// setgid, supplementary groups, setuid, then proof that root cannot be regained and that the
-    /// group list is exactly the configured one. A no-op when not started as root (tests running
-    /// as an ordinary user).
-    static func dropPrivileges(to identity: ProcessIdentity, supplementaryGroups: [gid_t]) throws {
-        guard geteuid() == 0 else { return }
-        let expected = try expectedGroups(identity: identity, supplementaryGroups: supplementaryGroups)
-        guard setgid(identity.gid) == 0 else { throw failure("setgid(\(identity.gid))") }
-        if !supplementaryGroups.isEmpty {
-            let groups = [identity.gid] + supplementaryGroups
-            guard setgroups(groups.count, groups) == 0 else { throw failure("setgroups") }
-        } else if let name = identity.userName {
-            guard initgroups(name, identity.gid) == 0 else { throw failure("initgroups(\(name), \(identity.gid))") }
-        } else {
-            var only = [identity.gid]
-            guard setgroups(1, &only) == 0 else { throw failure("setgroups") }
+    /// chroot= (while still root), setgid, supplementary groups, setuid, then proof that root
+    /// cannot be regained and that the group list is exactly the configured one. The group list is
+    /// worked out before the chroot, from the system's group database, not the jail's. A no-op when
+    /// not started as root (tests running as an ordinary user).
+    static func dropPrivileges(to identity: ProcessIdentity, supplementaryGroups: [gid_t],
+                               jail: String? = nil) throws {
+        guard geteuid() == 0 else {
+            if let jail { throw WorkerError.setup("chroot=\(jail) needs the worker to start as root (Apache started as root)") }
+            return
         }
+        let expected = try expectedGroups(identity: identity, supplementaryGroups: supplementaryGroups)
+        if let jail {
+            guard chroot(jail) == 0 else { throw failure("chroot(\(jail))") }
+            guard chdir("/") == 0 else { throw failure("chdir(/) in the chroot \(jail)") }
+        }
+        guard setgid(identity.gid) == 0 else { throw failure("setgid(\(identity.gid))") }
+        // What initgroups would set, without reading a group database in the jail.
+        guard setgroups(expected.count, expected) == 0 else { throw failure("setgroups") }
         guard setuid(identity.uid) == 0 else { throw failure("setuid(\(identity.uid))") }
         guard getuid() == identity.uid, geteuid() == identity.uid, getgid() == identity.gid,
               getegid() == identity.gid else {

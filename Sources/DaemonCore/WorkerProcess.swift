@@ -54,7 +54,8 @@ public enum WorkerProcess {
             let identity = try ProcessSetup.identity(config: config, group: group)
             logger.info("Starting process '\(group.name)' (slot \(slot)) with uid=\(identity.uid), gid=\(identity.gid) and threads=\(group.threads).")
             try ProcessSetup.applyLimits(group: group)
-            try ProcessSetup.dropPrivileges(to: identity, supplementaryGroups: group.supplementaryGroups)
+            try ProcessSetup.dropPrivileges(to: identity, supplementaryGroups: group.supplementaryGroups,
+                                            jail: group.chroot)
             if let warning = try ProcessSetup.changeDirectory(group: group, identity: identity, apacheUID: config.apacheUID) {
                 logger.warning("\(warning)")
             }
@@ -67,7 +68,7 @@ public enum WorkerProcess {
         }
 
         for script in group.preload {
-            _ = interpreter.preload(script: script.script, applicationGroup: script.applicationGroup)
+            _ = interpreter.preload(script: group.pathInJail(script.script), applicationGroup: script.applicationGroup)
         }
         if group.threads == 0 {
             // threads=0 is mod_wsgi's service-script mode: the import scripts are the whole job

@@ -49,6 +49,17 @@ public struct DaemonGroupConfig: Sendable, Equatable {
         options["supplementary-groups"].map { $0.split(separator: ",").compactMap { UInt32($0) } } ?? []
     }
     public var home: String? { options["home"] }
+    /// chroot=: the directory the worker's root is changed to before it drops privileges.
+    public var chroot: String? { options["chroot"] }
+
+    /// `path` as a process chrooted to `chroot` sees it (the module strips the jail from request
+    /// paths the same way); unchanged without chroot= or outside the jail.
+    public func pathInJail(_ path: String) -> String {
+        guard var jail = chroot else { return path }
+        while jail.hasSuffix("/") { jail.removeLast() }
+        guard !jail.isEmpty, path.hasPrefix(jail + "/") else { return path }
+        return String(path.dropFirst(jail.count))
+    }
     /// Octal, as written (`umask=0022`).
     public var umask: UInt32? { options["umask"].flatMap { UInt32($0, radix: 8) } }
     public var pythonHome: String? { options["python-home"] }

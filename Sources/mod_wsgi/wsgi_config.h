@@ -38,6 +38,7 @@ typedef struct wsgi_daemon_group {
     apr_size_t response_buffer_size;       /* a flush is forced after this many unflushed bytes */
     int response_flush_delay_ms;           /* wait this long for more before flushing */
     apr_interval_time_t response_socket_timeout; /* client write timeout; 0 = socket_timeout */
+    const char *chroot;                    /* chroot= without a trailing slash, or NULL */
     /* Who must own a script this group runs (script-user= / script-group=); -1 = no check. */
     long script_uid;
     long script_gid;

@@ -340,6 +340,14 @@ static void set_parsed_fields(wsgi_daemon_group *group)
     group->response_buffer_size = (apr_size_t)option_long(group, "response-buffer-size");
     group->response_flush_delay_ms = (int)option_long(group, "response-flush-delay");
     group->response_socket_timeout = apr_time_from_sec(option_long(group, "response-socket-timeout"));
+    group->chroot = wsgi_daemon_option(group, "chroot");
+    if (group->chroot) {
+        apr_size_t length = strlen(group->chroot);
+        while (length > 1 && group->chroot[length - 1] == '/') {
+            length--;
+        }
+        group->chroot = apr_pstrmemdup(group->options->pool, group->chroot, length);
+    }
     group->script_uid = find_option(group, "script-user") ? option_long(group, "script-user") : -1;
     group->script_gid = find_option(group, "script-group") ? option_long(group, "script-group") : -1;
 }

@@ -358,10 +358,49 @@ static int is_retryable_frame(unsigned int type)
     return type == WSGI_FRAME_SHUTTING_DOWN || type == WSGI_FRAME_SCRIPT_RELOADED;
 }
 
+/* chroot=: the group's workers see the file system from inside the jail, so the paths they are
+ * given lose the jail's prefix. The script they are to run must be inside it. */
+static int paths_into_jail(wsgi_exchange *ex, apr_table_t *environ)
+{
+    static const char *const paths[] = {"SCRIPT_FILENAME", "mod_wsgi.handler_script",
+                                        "mod_wsgi.x-hook_script", "DOCUMENT_ROOT",
+                                        "CONTEXT_DOCUMENT_ROOT", NULL};
+    const char *jail = ex->group->chroot;
+    const char *handler = apr_table_get(environ, "mod_wsgi.handler_script");
+    const char *hook = apr_table_get(environ, "mod_wsgi.x-hook_script");
+    const char *script = hook && *hook ? "mod_wsgi.x-hook_script"
+                         : handler && *handler ? "mod_wsgi.handler_script" : "SCRIPT_FILENAME";
+    apr_size_t length;
+    int i;
+
+    if (jail == NULL || strcmp(jail, "/") == 0) {
+        return OK;
+    }
+    length = strlen(jail);
+    for (i = 0; paths[i]; i++) {
+        const char *value = apr_table_get(environ, paths[i]);
+        if (value && strncmp(value, jail, length) == 0 && value[length] == '/') {
+            apr_table_setn(environ, paths[i], value + length);
+        }
+        else if (strcmp(paths[i], script) == 0) {
+            wsgi_log_failure(ex, 0, "the script '%s' is outside the chroot '%s' of its process "
+                             "group, where its daemon processes cannot see it",
+                             value ? value : "", jail);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    return OK;
+}
+
 int wsgi_exchange_open(wsgi_exchange *ex, apr_table_t *environ)
 {
     int max_attempts = 2 * (ex->group->processes > 0 ? ex->group->processes : 1) + 1;
     int attempt;
+    int jailed = paths_into_jail(ex, environ);
+
+    if (jailed != OK) {
+        return jailed;
+    }
 
     for (attempt = 1;; attempt++) {
         int status = connect_daemon(ex);

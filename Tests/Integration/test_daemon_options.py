@@ -6,6 +6,7 @@ import ctypes
 import json
 import os
 import pwd
+import shutil
 import socket
 import signal
 import subprocess
@@ -386,3 +387,51 @@ def test_response_buffer_size_forces_a_flush(apache):
     assert bytes_before_marker(held, 200000) == 0
     forced = marker_server(apache, "response-flush-delay=60000 response-buffer-size=65536")
     assert bytes_before_marker(forced, 200000) > 0
+
+
+# -- chroot ---------------------------------------------------------------------------------------
+
+JAILED = r'''
+import os, sys
+def application(environ, start_response):
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [("%s|%s|%s|%s" % (sorted(os.listdir("/")), environ["SCRIPT_FILENAME"], __file__,
+                              sys.prefix)).encode()]
+'''
+
+
+def make_jail(server):
+    """A directory the worker can be chrooted to: Debian's Python library and the application."""
+    jail = os.path.join(server.root, "jail")
+    shutil.copytree("/usr/lib/python3.11", os.path.join(jail, "usr", "lib", "python3.11"), symlinks=True)
+    os.makedirs(os.path.join(jail, "app"))
+    write(os.path.join(jail, "app", "jailed.wsgi"), JAILED)
+    for directory, _, _ in os.walk(jail):
+        os.chmod(directory, 0o755)
+    return jail
+
+
+def test_chroot_runs_the_worker_inside_the_jail(apache):
+    server = apache("", start=False)
+    jail = make_jail(server)
+    with open(server.conf, "a") as f:
+        f.write(f"""
+WSGIDaemonProcess jailed threads=2 user=www-data group=www-data chroot={jail}
+WSGIProcessGroup jailed
+WSGIScriptAlias /jailed {jail}/app/jailed.wsgi
+WSGIScriptAlias /outside {server.app_dir}/outside.wsgi
+<Directory "{jail}/app">
+  Require all granted
+</Directory>
+""")
+    write(os.path.join(server.app_dir, "outside.wsgi"), JAILED)
+    server.start()
+    status, _, body = server.get("/jailed")
+    assert status == 200, (body, server.log())
+    listing, script_filename, file, prefix = body.decode().split("|")
+    assert listing == "['app', 'usr']"             # / is the jail
+    assert script_filename == "/app/jailed.wsgi" == file
+    assert prefix == "/usr"
+    # A script outside the jail cannot be run there: refused with the reason.
+    assert server.get("/outside")[0] == 500
+    server.wait_for_log(f"is outside the chroot '{jail}' of its process group")
