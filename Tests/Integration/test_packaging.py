@@ -5,6 +5,7 @@ without the Swift toolchain's folder."""
 import os
 import signal
 import subprocess
+import tarfile
 import time
 import urllib.request
 
@@ -305,3 +306,18 @@ def test_pip_builds_the_module_with_the_apxs_named_in_the_environment():
     assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
     with open(calls) as f:
         assert [line for line in f if line.startswith("-c ")], "the module was compiled by $APXS"
+
+
+def test_the_backends_sdist_holds_the_tracked_sources_and_no_build_output():
+    clone = pkg.clone()
+    pkg.wheel()  # build output exists in the clone by now, and must stay out
+    out_dir = pkg.folder("sdist-")
+    script = f"import build_backend; print(build_backend.build_sdist({out_dir!r}))"
+    name = pkg.run([pkg.SYSTEM_PYTHON, "-c", script], cwd=clone,
+                   env=dict(os.environ, PYTHONPATH=os.path.join(clone, "python"))).stdout.strip()
+    assert name == "mod_wsgi_swift-0.1.0.tar.gz"
+    with tarfile.open(os.path.join(out_dir, name)) as tar:
+        names = set(tar.getnames())
+    tracked = pkg.run(["git", "ls-files"], cwd=clone).stdout.split()
+    assert names == {f"mod_wsgi_swift-0.1.0/{path}" for path in tracked} | {"mod_wsgi_swift-0.1.0/PKG-INFO"}
+    assert not [n for n in names if "/build/" in n or "/.build/" in n]
