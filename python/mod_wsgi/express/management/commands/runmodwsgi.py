@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from mod_wsgi.express import programs
 
-# Options of every Django command; all others belong to mod_wsgi-express.
+# The end of Django's part of --help: the options it lists are Django's own.
 HELP_EPILOG = ("Every other option is a mod_wsgi-express start-server option, listed below "
                "(e.g. --port, --user, --setup-only, --server-root, --reload-on-changes); the "
                "application, the project folder and the static and media aliases come from the "
@@ -43,6 +43,8 @@ class PassThroughParser(CommandParser):
         out.flush()
         help_text = subprocess.run([program, "start-server", "--help"], capture_output=True, text=True)
         out.write(help_text.stdout)
+        if help_text.returncode != 0:
+            out.write(f"({program} start-server --help failed: {help_text.stderr.strip()})\n")
 
 
 class Command(BaseCommand):
