@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 
 import packaging_support as pkg
-from conftest import APACHE, MODULES, belongs_to, next_port, our_processes, pid_alive
+from conftest import APACHE, MODULES, REPO, belongs_to, next_port, our_processes, pid_alive
 
 HELPER_MODULE = "venv_only_helper"
 
@@ -321,3 +321,14 @@ def test_the_backends_sdist_holds_the_tracked_sources_and_no_build_output():
     tracked = pkg.run(["git", "ls-files"], cwd=clone).stdout.split()
     assert names == {f"mod_wsgi_swift-0.1.0/{path}" for path in tracked} | {"mod_wsgi_swift-0.1.0/PKG-INFO"}
     assert not [n for n in names if "/build/" in n or "/.build/" in n]
+
+
+def test_the_backend_refuses_a_python_other_than_the_one_the_daemon_embeds():
+    """A venv of another Python could not be the daemon's Python home: the build says so, with
+    both versions, before building anything."""
+    script = ("from build_backend import native_build\n"
+              "try:\n    native_build.check_python_matches('3.99')\n"
+              "except native_build.BuildError as error:\n    print(error)\n")
+    out = pkg.run([pkg.SYSTEM_PYTHON, "-c", script],
+                  env=dict(os.environ, PYTHONPATH=os.path.join(REPO, "python"))).stdout
+    assert "this Python is 3.11" in out and "embeds Python 3.99" in out
