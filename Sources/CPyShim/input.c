@@ -41,7 +41,7 @@ static PyObject *accumulator_finish(Accumulator *acc) {
 /* Makes unread bytes available: 1 when there are some, 0 at the end of the body, -1 on error. */
 static int input_fill(InputObject *self) {
     /* Checked first: after the request the chunk points into a buffer that is being reused. */
-    void *ctx = swpy_handle_context(self->handle, "wsgi.input");
+    void *ctx = swpy_handle_context(self->handle, "wsgi.input used after its request completed");
     if (ctx == NULL) return -1;
     if (self->position < self->chunk_length) return 1;
     if (self->failure != NULL) { PyErr_SetObject(PyExc_OSError, self->failure); return -1; }
@@ -67,7 +67,7 @@ static int input_fill(InputObject *self) {
     self->reading = 0;
     /* Checked again now that the GIL is back: while it was released the request may have ended,
        and then the chunk is in a buffer that the thread's next request is reusing. */
-    if (swpy_handle_context(self->handle, "wsgi.input") == NULL) {
+    if (swpy_handle_context(self->handle, "wsgi.input used after its request completed") == NULL) {
         self->chunk = NULL;
         self->chunk_length = self->position = 0;
         return -1;

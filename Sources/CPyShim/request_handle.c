@@ -29,14 +29,14 @@ void swpy_request_handle_invalidate(PyObject *handle) {
     ((swpy_RequestHandle *)handle)->ctx = NULL;
 }
 
-void *swpy_handle_context(PyObject *handle, const char *what) {
+void *swpy_handle_context(PyObject *handle, const char *expired) {
     void *ctx = ((swpy_RequestHandle *)handle)->ctx;
-    if (ctx == NULL) PyErr_Format(PyExc_RuntimeError, "%s used after its request completed", what);
+    if (ctx == NULL) PyErr_SetString(PyExc_RuntimeError, expired);
     return ctx;
 }
 
 static PyObject *write_call(PyObject *handle, PyObject *data) {
-    void *ctx = swpy_handle_context(handle, "write()");
+    void *ctx = swpy_handle_context(handle, "write() called after request completed");
     if (ctx == NULL) return NULL;
     if (swpy_cb.write(ctx, data) != 0) return NULL;
     Py_RETURN_NONE;
@@ -49,7 +49,7 @@ static PyObject *start_response_call(PyObject *handle, PyObject *args) {
     PyObject *status, *headers, *exc_info = Py_None;
     if (!PyArg_ParseTuple(args, "OO!|O:start_response", &status, &PyList_Type, &headers, &exc_info))
         return NULL;
-    void *ctx = swpy_handle_context(handle, "start_response()");
+    void *ctx = swpy_handle_context(handle, "start_response() called after request completed");
     if (ctx == NULL) return NULL;
     if (swpy_cb.start_response(ctx, status, headers, exc_info) != 0) return NULL;
     return PyCFunction_New(&write_def, handle);

@@ -15,8 +15,8 @@ extern PyTypeObject swpy_RequestHandleType;
 extern PyTypeObject swpy_InputType;
 extern PyTypeObject swpy_LogType;
 
-/* The live context of a handle, or NULL with RuntimeError set. */
-void *swpy_handle_context(PyObject *handle, const char *what);
+/* The live context of a handle, or NULL with RuntimeError(`expired`) set. */
+void *swpy_handle_context(PyObject *handle, const char *expired);
 
 int swpy_ready_types(void);
 

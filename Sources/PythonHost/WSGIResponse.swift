@@ -5,6 +5,9 @@ import CPyShim
 import CPython
 import WireProtocol
 
+/// mod_wsgi's RuntimeError text for output (or the response's end) before start_response().
+private let notStarted = "start_response() must be called before response content is produced"
+
 /// Body bytes larger than this are sent straight from the Python object instead of being copied.
 private let directSendThreshold = 32 * 1024
 /// Buffered frames are flushed once they pass this size.
@@ -70,7 +73,7 @@ extension WSGIRequest {
             }
             if isContentLength(nameBytes) {
                 guard let length = parseDecimal(valueBytes) else {
-                    return swpy_raise(Int32(SWPY_VALUE_ERROR), "invalid Content-Length header value '\(Py.text(value))'")
+                    return swpy_raise(Int32(SWPY_VALUE_ERROR), "invalid Content-Length header value: '\(Py.text(value))'")
                 }
                 declaredLength = length
             }
@@ -125,11 +128,12 @@ extension WSGIRequest {
 
     func writeCallable(_ data: PyObjectPointer) -> Int32 {
         guard swpy_is_bytes(data) != 0 else {
-            return swpy_raise(Int32(SWPY_TYPE_ERROR), "write() expects bytes, not \(String(cString: swpy_type_name(data)))")
+            return swpy_raise(Int32(SWPY_TYPE_ERROR), "write() argument must be bytes, not \(String(cString: swpy_type_name(data)))")
         }
-        guard started else { return swpy_raise(Int32(SWPY_RUNTIME_ERROR), "write() called before start_response()") }
+        guard started else { return swpy_raise(Int32(SWPY_RUNTIME_ERROR), notStarted) }
         _ = writeBody(data, flushNow: true)
-        if let failure { return swpy_raise(Int32(SWPY_OS_ERROR), "failed to write response data: \(failure)") }
+        // mod_wsgi's words (its IOError is OSError); why is in the error log.
+        if failure != nil { return swpy_raise(Int32(SWPY_OS_ERROR), "mod_wsgi client connection closed") }
         return 0
     }
 
@@ -165,12 +169,12 @@ extension WSGIRequest {
     private func sendItem(_ item: PyObjectPointer, flushNow: Bool) -> Bool {
         guard swpy_is_bytes(item) != 0 else {
             _ = swpy_raise(Int32(SWPY_TYPE_ERROR),
-                           "sequence of byte string values expected, value of type \(String(cString: swpy_type_name(item))) found")
+                           "response iterable must yield bytes, not \(String(cString: swpy_type_name(item)))")
             reportException()
             return false
         }
         guard started else {
-            _ = swpy_raise(Int32(SWPY_RUNTIME_ERROR), "response has not been started: start_response() was not called")
+            _ = swpy_raise(Int32(SWPY_RUNTIME_ERROR), notStarted)
             reportException()
             return false
         }
@@ -268,7 +272,7 @@ extension WSGIRequest {
     /// The application finished normally: send the head if still pending, then RESPONSE_END.
     func finishResponse() -> RequestOutcome {
         if failure == nil && !started {
-            _ = swpy_raise(Int32(SWPY_RUNTIME_ERROR), "response has not been started: start_response() was not called")
+            _ = swpy_raise(Int32(SWPY_RUNTIME_ERROR), notStarted)
             reportException()
             return finishAfterError()
         }

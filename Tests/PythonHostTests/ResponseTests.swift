@@ -94,7 +94,7 @@ final class ResponseTests: XCTestCase {
              "ValueError: invalid status '101 Switching Protocols': response status 101 is not a final status (200..599)"),
             ("start_response('200 O\\x07K', [])", "ValueError: control character in status reason phrase: b'200 O\\x07K'"),
             ("start_response('200 OK', [('Bad Name', 'v')])", "ValueError: space character in header name: b'Bad Name'"),
-            ("start_response('200 OK', [('Content-Length', 'ten')])", "ValueError: invalid Content-Length header value 'ten'"),
+            ("start_response('200 OK', [('Content-Length', 'ten')])", "ValueError: invalid Content-Length header value: 'ten'"),
             ("start_response('200 OK', [], 'no')", "RuntimeError: start_response() argument 'exc_info' must be a 3-tuple or None"),
         ]
         for (call, expected) in cases {
@@ -115,7 +115,7 @@ final class ResponseTests: XCTestCase {
                 return ["text"]
             """))
         XCTAssertEqual(served.response.status, 500)
-        XCTAssertTrue(served.logs.contains { $0.contains("TypeError: sequence of byte string values expected, value of type str found") })
+        XCTAssertTrue(served.logs.contains { $0.contains("TypeError: response iterable must yield bytes, not str") })
     }
 
     func testExcInfoReplacesAnUnsentResponseAndReraisesOnceSent() throws {
@@ -172,6 +172,23 @@ final class ResponseTests: XCTestCase {
             """))
         XCTAssertEqual(refused.response.status, 200)
         XCTAssertEqual(refused.text, "pre-err:start_response() called more than once without exc_info")
+    }
+
+    func testWriteAndMissingStartResponseErrorsAreMODWSGIs() throws {
+        let cases: [(String, String)] = [
+            ("start_response('200 OK', [])('text')", "TypeError: write() argument must be bytes, not str"),
+            ("return [b'no start_response']", "RuntimeError: start_response() must be called before response content is produced"),
+            ("return []", "RuntimeError: start_response() must be called before response content is produced"),
+        ]
+        for (statement, expected) in cases {
+            let served = try serve(TestHost.script("""
+                def application(environ, start_response):
+                    \(statement)
+                    return [b"never"]
+                """))
+            XCTAssertEqual(served.response.status, 500, statement)
+            XCTAssertTrue(served.logs.contains { $0.contains(expected) }, "\(statement): \(served.logs)")
+        }
     }
 
     func testANonBytesItemAfterTheFirstKeepsWhatWasCommitted() throws {
