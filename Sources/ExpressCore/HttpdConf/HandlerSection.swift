@@ -34,7 +34,7 @@ enum HandlerSection {
         if !config.site.handlerScripts.isEmpty {
             lines.append("WSGIHandlerScript wsgi-resource \(sq(config.resourceScriptPath)) "
                          + "process-group=\(sq(config.processGroup)) application-group=%{GLOBAL}")
-            lines += config.site.handlerScripts.map { "AddHandler wsgi-resource \($0.0)" }
+            lines += config.site.handlerScripts.map { "AddHandler wsgi-resource \($0.first)" }
         }
         lines += config.services.flatMap { service(config, $0) }
         return block(lines)

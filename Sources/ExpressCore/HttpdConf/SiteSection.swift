@@ -9,8 +9,9 @@ enum SiteSection {
         for url in site.ignoreActivity {
             lines += ["<Location \(q(url))>", "    WSGIIgnoreActivity On", "</Location>"]
         }
-        for (mount, target) in site.proxyMountPoints { lines += proxyMount(mount, target) }
-        for (name, target) in site.proxyVirtualHosts {
+        for pair in site.proxyMountPoints { lines += proxyMount(pair.first, pair.second) }
+        for pair in site.proxyVirtualHosts {
+            let (name, target) = (pair.first, pair.second)
             lines += ["<VirtualHost *:\(config.port)>", "ServerName \(name)",
                       "ProxyPass / \(q(target)) upgrade=websocket", "ProxyPassReverse / \(q(target))",
                       "RequestHeader set X-Forwarded-Port \(config.port)", "RewriteEngine On",
@@ -19,13 +20,13 @@ enum SiteSection {
         }
         // Longest URL first, so /static/img is not hidden by /static.
         for alias in site.urlAliases.sorted(by: { $0.url > $1.url }) { lines += aliasLines(alias, site) }
-        for (status, document) in site.errorDocuments { lines.append("ErrorDocument \(status) \(q(document))") }
+        for pair in site.errorDocuments { lines.append("ErrorDocument \(pair.first) \(q(pair.second))") }
         if let tls = config.tls {
             for url in tls.verifyClientURLs {
                 lines += ["<Location \(q(url))>", "    SSLVerifyClient require", "    SSLVerifyDepth 1", "</Location>"]
             }
         }
-        lines += site.setenv.map { "SetEnv \(sq($0.0)) \(sq($0.1))" }
+        lines += site.setenv.map { "SetEnv \(sq($0.first)) \(sq($0.second))" }
         lines += site.passenv.map { "PassEnv \(sq($0))" }
         if site.withCGI { lines.append("AddHandler cgi-script .cgi") }
         if site.compressResponses {

@@ -3,7 +3,7 @@
 enum ResourceScriptTemplate {
     static func render(_ config: ServerConfiguration) -> String {
         "# Written by mod_wsgi-express (mod_wsgi-swift); rewritten on every setup.\n"
-            + "resources = \(PythonLiteral.pairs(config.site.handlerScripts))\n" + body
+            + "resources = \(PythonLiteral.pairs(config.site.handlerScripts.map { ($0.first, $0.second) }))\n" + body
     }
 
     static let body = #"""

@@ -48,7 +48,7 @@ extension ResolutionContext {
                 throw ExpressError("--error-document \(status): not an HTTP error status (400 to 599)")
             }
             try Self.checkWritable(document, "--error-document")
-            return (status, document)
+            return Site.Pair(status, document)
         }
         site.errorOverride = parsed.flag("error-override")
         site.rewriteRules = try existingFile("rewrite-rules")
@@ -56,7 +56,7 @@ extension ResolutionContext {
             try Self.checkWord(ext, "--add-handler")
             let file = try path(script, "--add-handler")
             if !host.fileExists(file) { throw ExpressError("--add-handler \(ext) \(file): no such file") }
-            return (ext, file)
+            return Site.Pair(ext, file)
         }
         site.withCGI = parsed.flag("with-cgi")
         site.serverStatus = parsed.flag("server-status")
@@ -66,7 +66,7 @@ extension ResolutionContext {
         site.setenv = try parsed.pairs("setenv").map { name, value in
             try Self.checkVariableName(name, "--setenv")
             try Self.checkWritable(value, "--setenv")
-            return (name, value)
+            return Site.Pair(name, value)
         }
         site.passenv = try parsed.list("passenv").map { name in
             try Self.checkVariableName(name, "--passenv")
@@ -75,12 +75,12 @@ extension ResolutionContext {
         site.proxyMountPoints = try parsed.pairs("proxy-mount-point").map { url, target in
             try Self.checkURLPath(url, "--proxy-mount-point")
             try Self.checkProxyTarget(target, "--proxy-mount-point")
-            return (url, target)
+            return Site.Pair(url, target)
         }
         site.proxyVirtualHosts = try parsed.pairs("proxy-virtual-host").map { name, target in
             _ = try Self.checkedHostName(name, "--proxy-virtual-host")
             try Self.checkProxyTarget(target, "--proxy-virtual-host")
-            return (name, target)
+            return Site.Pair(name, target)
         }
         if parsed.isGiven("proxy-timeout") {
             site.proxyTimeout = try number("proxy-timeout", atLeast: 1)
