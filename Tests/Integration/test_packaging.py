@@ -173,6 +173,7 @@ Group www-data
 # What mod_wsgi-express {command} printed:
 {lines}
 WSGIDaemonProcess pasted processes=1 threads=2
+WSGIScriptAlias /sub {app}/wsgi.py process-group=pasted application-group=sub
 WSGIScriptAlias / {app}/wsgi.py process-group=pasted application-group=%{{GLOBAL}}
 <Directory "{app}">
     Require all granted
@@ -184,6 +185,9 @@ WSGIScriptAlias / {app}/wsgi.py process-group=pasted application-group=%{{GLOBAL
     try:
         assert started.returncode == 0, started.stderr
         status, body = wait_for(f"http://127.0.0.1:{port}/")
+        assert (status, body.decode()) == (200, f"{venv} imported from the venv in pasted")
+        # A sub-interpreter has a mod_wsgi module of its own, which must find the package too.
+        status, body = wait_for(f"http://127.0.0.1:{port}/sub")
         assert (status, body.decode()) == (200, f"{venv} imported from the venv in pasted")
     except AssertionError as error:
         with open(os.path.join(root, "error_log"), errors="replace") as log:
