@@ -181,6 +181,7 @@ public enum WorkerProcess {
         settings.restrictStdin = python.restrictStdin ?? false
         settings.restrictStdout = python.restrictStdout ?? false
         settings.restrictSignal = python.restrictSignal ?? true
+        settings.interpreterOptions = config.interpreterOptions
         settings.apache = config.apache
         return settings
     }

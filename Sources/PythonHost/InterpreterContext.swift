@@ -52,6 +52,8 @@ final class InterpreterContext: @unchecked Sendable {
     /// python-path and home, sys.stdout/sys.stderr to the error log, and the `mod_wsgi` module
     /// with `application_group` = `name`.
     static func setUp(name: [UInt8], settings: InterpreterSettings) throws -> InterpreterContext {
+        // <WSGIInterpreterOptions> that match this interpreter.
+        let settings = settings.forApplicationGroup(String(decoding: name, as: UTF8.self))
         let helpers = try Py.run(source: hostHelperSource, filename: "<mod_wsgi-swift>")
         do {
             guard let io = PyImport_ImportModule("io") else {

@@ -32,8 +32,26 @@ public struct InterpreterSettings: Sendable {
     public var restrictSignal = true
     /// The Apache server, for the `apache` module and environ['apache.version'].
     public var apache = ApacheServerInfo()
+    /// The <WSGIInterpreterOptions> containers that may match this process's interpreters.
+    public var interpreterOptions: [InterpreterOptions] = []
 
     public init() {}
+
+    /// These settings as the interpreter of `applicationGroup` ("" = the main one) gets them: the
+    /// matching containers, least specific first, override the scalar settings, and each adds
+    /// its python path in front of those before it (so the most specific ends up first).
+    public func forApplicationGroup(_ applicationGroup: String) -> InterpreterSettings {
+        var settings = self
+        for layer in InterpreterOptions.layers(interpreterOptions, processGroup: processGroup,
+                                               applicationGroup: applicationGroup) {
+            settings.pythonPath = layer.pythonPath + settings.pythonPath
+            if let interval = layer.switchInterval { settings.switchInterval = interval }
+            if let restrict = layer.restrictStdin { settings.restrictStdin = restrict }
+            if let restrict = layer.restrictStdout { settings.restrictStdout = restrict }
+            if let restrict = layer.restrictSignal { settings.restrictSignal = restrict }
+        }
+        return settings
+    }
 
     /// The program name the interpreter derives its prefix from: <home>/bin/python3 gives a venv
     /// its site-packages (spike §0); never left unset, or getpath searches $PATH.

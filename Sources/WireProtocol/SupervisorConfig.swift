@@ -229,6 +229,8 @@ public struct SupervisorConfig: Sendable, Equatable {
     public var pythonHome: String?
     public var pythonPath: [String] = []
     public var python = PythonProcessSettings()
+    /// The <WSGIInterpreterOptions> containers, in configuration order.
+    public var interpreterOptions: [InterpreterOptions] = []
     public var groups: [DaemonGroupConfig] = []
 
     public init() {}
@@ -277,6 +279,9 @@ public struct SupervisorConfig: Sendable, Equatable {
         if let pythonHome { lines.append("python-home \(pythonHome)") }
         if !pythonPath.isEmpty { lines.append("python-path \(pythonPath.joined(separator: ":"))") }
         lines += python.lines
+        for options in interpreterOptions where options.processGroup == nil || options.processGroup == group.name {
+            lines += options.lines
+        }
         lines.append("group \(group.name)")
         for key in group.options.keys.sorted() { lines.append("\(key) \(group.options[key]!)") }
         lines.append("socket \(group.socketPath)")
@@ -376,6 +381,10 @@ public struct SupervisorConfig: Sendable, Equatable {
                 current = DaemonGroupConfig(name: value)
             case "end":
                 throw fail("'end' outside a group")
+            case InterpreterOptions.key:
+                guard InterpreterOptions.parse(value, into: &config.interpreterOptions) else {
+                    throw fail("expected INDEX PROCESS-GROUP APPLICATION-GROUP KEY VALUE, not '\(value)'")
+                }
             default:
                 switch config.python.parse(key: key, value: value) {
                 case .taken: break

@@ -29,6 +29,7 @@ int wsgi_config_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptem
     current_global = apr_pcalloc(pconf, sizeof(*current_global));
     current_global->groups = apr_array_make(pconf, 4, sizeof(wsgi_daemon_group *));
     current_global->no_effect = apr_array_make(pconf, 2, sizeof(const char *));
+    current_global->interpreter_options = apr_array_make(pconf, 2, sizeof(wsgi_interpreter_options));
     python = &current_global->python;
     python->optimize = python->dont_write_bytecode = python->destroy_interpreter = -1;
     python->restrict_stdin = python->restrict_stdout = python->restrict_signal = -1;

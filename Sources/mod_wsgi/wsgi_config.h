@@ -188,6 +188,18 @@ typedef struct wsgi_python_settings {
     int restrict_signal;         /* WSGIRestrictSignal, default On */
 } wsgi_python_settings;
 
+/* One <WSGIInterpreterOptions>: which interpreters it is for, and what it sets for them.
+ * A selector is NULL for "any", "" for %{GLOBAL}. */
+typedef struct wsgi_interpreter_options {
+    const char *process_group;
+    const char *application_group;
+    const char *switch_interval; /* WSGISwitchInterval inside it, NULL if not */
+    const char *python_path;     /* WSGIPythonPath inside it, NULL if not */
+    int restrict_stdin;          /* -1 = not set inside it */
+    int restrict_stdout;
+    int restrict_signal;
+} wsgi_interpreter_options;
+
 /* Server-wide settings for one configuration generation (reset at every pre_config). */
 typedef struct wsgi_global_config {
     apr_array_header_t *groups;  /* of wsgi_daemon_group *, in definition order */
@@ -195,6 +207,7 @@ typedef struct wsgi_global_config {
     const char *python_home;     /* WSGIPythonHome, NULL if not set */
     const char *python_path;     /* WSGIPythonPath, NULL if not set */
     wsgi_python_settings python; /* the other process-wide Python settings */
+    apr_array_header_t *interpreter_options; /* of wsgi_interpreter_options, in config order */
     apr_array_header_t *no_effect; /* of const char *: settings accepted that change nothing
                                     * here, logged once at start-up */
     uid_t apache_uid;            /* Apache's User (who owns the sockets), set at post_config */
@@ -223,6 +236,7 @@ int wsgi_translate_name(request_rec *r);
 /* The directives that take apart arguments of their own. */
 const char *wsgi_daemon_process_directive(cmd_parms *cmd, void *mconfig, const char *args);
 const char *wsgi_script_alias_directive(cmd_parms *cmd, void *mconfig, const char *args);
+const char *wsgi_interpreter_options_section(cmd_parms *cmd, void *mconfig, const char *args);
 
 /* One "name=value" option from *line (value may be quoted); advances *line. NULL or an error. */
 const char *wsgi_parse_option(apr_pool_t *p, const char **line, const char **name,

@@ -392,10 +392,6 @@ static const char *refuse(cmd_parms *cmd, void *mconfig, const char *args)
 {
     const char *which = cmd->cmd->name;
 
-    if (!strcasecmp(which, "<WSGIInterpreterOptions"))
-        return "<WSGIInterpreterOptions> is not supported yet: set python-path= and "
-               "switch-interval= on the WSGIDaemonProcess line instead, or the server-wide "
-               "WSGIPythonPath, WSGISwitchInterval and WSGIRestrict* directives";
     return apr_psprintf(cmd->pool, "%s is not supported: mod_wsgi-swift does not send "
                         "telemetry datagrams; use the server-status handler and "
                         "mod_wsgi.server_metrics() instead", which);
@@ -549,8 +545,8 @@ const command_rec wsgi_config_commands[] = {
                   "Python 3.12+: a GIL per sub-interpreter"),
     AP_INIT_TAKE1("WSGIFreeThreading", refuse_on, NULL, RSRC_CONF,
                   "Python 3.13t: run without the GIL"),
-    AP_INIT_RAW_ARGS("<WSGIInterpreterOptions", refuse, NULL, RSRC_CONF,
-                     "Per-interpreter options (not supported yet)"),
+    AP_INIT_RAW_ARGS("<WSGIInterpreterOptions", wsgi_interpreter_options_section, NULL, RSRC_CONF,
+                     "Per-interpreter settings for the interpreters matching its selectors"),
     AP_INIT_TAKE12("WSGITelemetryService", refuse_two, NULL, RSRC_CONF,
                    "Telemetry (not supported)"),
     AP_INIT_TAKE1("WSGISlowRequests", refuse, NULL, RSRC_CONF, "Telemetry (not supported)"),

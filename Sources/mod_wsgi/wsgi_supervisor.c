@@ -189,6 +189,35 @@ static void add_python_settings(apr_pool_t *p, apr_array_header_t *lines,
         LINE("python-warnings %s", ((const char **)python->warnings->elts)[i]);
 }
 
+/* Each <WSGIInterpreterOptions> setting as "interpreter-options INDEX PROCESS APPLICATION KEY
+ * VALUE", a selector being "*" for any and %{GLOBAL} for the empty name. */
+static void add_interpreter_options(apr_pool_t *p, apr_array_header_t *lines,
+                                    const apr_array_header_t *all)
+{
+    int i;
+
+    for (i = 0; i < all->nelts; i++) {
+        const wsgi_interpreter_options *o = &((const wsgi_interpreter_options *)all->elts)[i];
+        const char *process = !o->process_group ? "*"
+                              : *o->process_group ? o->process_group : WSGI_GLOBAL_GROUP;
+        const char *application = !o->application_group ? "*"
+                                  : *o->application_group ? o->application_group
+                                                          : WSGI_GLOBAL_GROUP;
+        const char *prefix = apr_psprintf(p, "interpreter-options %d %s %s", i, process,
+                                          application);
+        if (o->python_path)
+            LINE("%s python-path %s", prefix, o->python_path);
+        if (o->switch_interval)
+            LINE("%s switch-interval %s", prefix, o->switch_interval);
+        if (o->restrict_stdin >= 0)
+            LINE("%s restrict-stdin %d", prefix, o->restrict_stdin);
+        if (o->restrict_stdout >= 0)
+            LINE("%s restrict-stdout %d", prefix, o->restrict_stdout);
+        if (o->restrict_signal >= 0)
+            LINE("%s restrict-signal %d", prefix, o->restrict_signal);
+    }
+}
+
 /* What the Python `apache` module and environ['apache.version'] report in the daemons, which
  * cannot ask Apache themselves. */
 static void add_apache_info(apr_pool_t *p, apr_array_header_t *lines)
@@ -231,6 +260,7 @@ const char *wsgi_supervisor_config_text(apr_pool_t *p, server_rec *s, pid_t serv
     if (global->python_path)
         LINE("python-path %s", global->python_path);
     add_python_settings(p, lines, &global->python);
+    add_interpreter_options(p, lines, global->interpreter_options);
     for (i = 0; i < global->groups->nelts; i++) {
         wsgi_daemon_group *group = ((wsgi_daemon_group **)global->groups->elts)[i];
         wsgi_option *options = (wsgi_option *)group->options->elts;

@@ -236,6 +236,15 @@ WSGIRestrictProcess example service
     WSGIGroupAuthoritative Off
 </Location>
 WSGIDispatchScript /srv/dispatch.py
+<WSGIInterpreterOptions process-group=example application-group=%{{GLOBAL}}>
+    WSGIPythonPath /srv/lib
+    WSGISwitchInterval 0.01
+    WSGIRestrictStdin On
+    WSGIRestrictStdout Off
+    WSGIRestrictSignal On
+    WSGIPerInterpreterGIL Off
+    WSGIFreeThreading Off
+</WSGIInterpreterOptions>
 <VirtualHost 127.0.0.1:*>
     ServerName vhost.example
     WSGIDaemonProcess vhost
@@ -246,7 +255,7 @@ WSGIDispatchScript /srv/dispatch.py
 
 
 def test_configtest_accepts_every_directive_mod_wsgi_has(server_factory):
-    """All of mod_wsgi's 49 directives but the telemetry ones and <WSGIInterpreterOptions>, in the
+    """All of mod_wsgi's 49 directives but the telemetry ones, in the
     contexts mod_wsgi allows them (those, and the On forms that would mislead, are refused
     below)."""
     code, output = server_factory(EVERY_DIRECTIVE).configtest()
@@ -265,8 +274,8 @@ def test_configtest_accepts_every_directive_mod_wsgi_has(server_factory):
     ("WSGIPerInterpreterGIL On", "WSGIPerInterpreterGIL On needs Python 3.12 or later; the "
      "daemon processes embed Python 3.11"),
     ("WSGIFreeThreading On", "WSGIFreeThreading On needs a free-threaded Python"),
-    ("<WSGIInterpreterOptions application-group=x>\n</WSGIInterpreterOptions>",
-     "<WSGIInterpreterOptions> is not supported yet"),
+    ("<WSGIInterpreterOptions application-group=x>\nWSGIPythonHome /usr\n</WSGIInterpreterOptions>",
+     "WSGIPythonHome is not allowed inside <WSGIInterpreterOptions>"),
     ("WSGITelemetryService unix:/tmp/t.sock", "WSGITelemetryService is not supported"),
     ("WSGISlowRequests 5", "WSGISlowRequests is not supported"),
     ("WSGITelemetryOptions +CaptureUserAgent", "WSGITelemetryOptions is not supported"),
