@@ -8,6 +8,7 @@ typedef struct {
     PyObject_HEAD
     int level;
     PyObject *remote;   /* str or NULL */
+    PyObject *script;   /* str or NULL: lines then start "[script PATH] " */
     char *pending;      /* the partial line */
     Py_ssize_t pending_length, pending_capacity;
 } LogObject;
@@ -17,7 +18,25 @@ static void emit(LogObject *self, const char *text, Py_ssize_t length) {
     Py_ssize_t remote_length = 0;
     if (self->remote != NULL) remote = PyUnicode_AsUTF8AndSize(self->remote, &remote_length);
     if (remote == NULL) PyErr_Clear();
-    swpy_cb.log_line(self->level, remote, remote_length, text, length);
+    Py_ssize_t script_length = 0;
+    const char *script = self->script != NULL ? PyUnicode_AsUTF8AndSize(self->script, &script_length) : NULL;
+    if (script == NULL || script_length == 0) {
+        PyErr_Clear();
+        swpy_cb.log_line(self->level, remote, remote_length, text, length);
+        return;
+    }
+    Py_ssize_t total = script_length + 10 + length;   /* "[script " + path + "] " + text */
+    char *line = PyMem_Malloc((size_t)total);
+    if (line == NULL) {
+        swpy_cb.log_line(self->level, remote, remote_length, text, length);
+        return;
+    }
+    memcpy(line, "[script ", 8);
+    memcpy(line + 8, script, (size_t)script_length);
+    memcpy(line + 8 + script_length, "] ", 2);
+    memcpy(line + 10 + script_length, text, (size_t)length);
+    swpy_cb.log_line(self->level, remote, remote_length, line, total);
+    PyMem_Free(line);
 }
 
 static int keep_partial(LogObject *self, const char *text, Py_ssize_t length) {
@@ -120,6 +139,7 @@ static void log_dealloc(LogObject *self) {
     if (self->pending_length > 0 && swpy_cb.log_line != NULL) flush_partial(self);
     PyMem_Free(self->pending);
     Py_XDECREF(self->remote);
+    Py_XDECREF(self->script);
     PyObject_Free(self);
 }
 
@@ -159,6 +179,7 @@ PyObject *swpy_log_new(int level, PyObject *remote) {
     self->level = level;
     Py_XINCREF(remote);
     self->remote = remote;
+    self->script = NULL;
     self->pending = NULL;
     self->pending_length = self->pending_capacity = 0;
     return (PyObject *)self;
@@ -187,11 +208,13 @@ static LogObject *log_of(PyObject *wrapper) {
     return Py_TYPE(buffer) == &swpy_LogType ? (LogObject *)buffer : NULL;
 }
 
-int swpy_text_log_rebind(PyObject *wrapper, PyObject *remote) {
+int swpy_text_log_rebind(PyObject *wrapper, PyObject *remote, PyObject *script) {
     LogObject *log = log_of(wrapper);
     if (log == NULL) return -1;
     Py_XINCREF(remote);
     Py_XSETREF(log->remote, remote);
+    Py_XINCREF(script);
+    Py_XSETREF(log->script, script);
     return 0;
 }
 

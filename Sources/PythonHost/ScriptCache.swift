@@ -108,7 +108,7 @@ final class ScriptCache: @unchecked Sendable {
             // Logged as mod_wsgi logs it, naming the exception class; the module is kept.
             let path = String(decoding: entry.path, as: UTF8.self)
             let typeName = swpy_exception_type_name().map { String(cString: $0) } ?? "Unknown"
-            CallbackBridge.logger.error("[script \(path)] \(typeName) exception raised processing WSGI script '\(path)' for \(interpreterDescription).")
+            CallbackBridge.logger.error("WSGI0174: [script \(path)] \(typeName) exception raised processing WSGI script '\(path)' for \(interpreterDescription).")
             for line in (Py.fetchExceptionText() ?? "").split(separator: "\n") { CallbackBridge.logger.error("\(line)") }
             return false
         }

@@ -272,11 +272,15 @@ public final class WSGIRequest {
     /// a new one when the application detached the last one's buffer.
     private func errorsStream(in context: InterpreterContext, remote: PyObjectPointer?) -> PyObjectPointer? {
         let key = ObjectIdentifier(context)
-        if let stream = errorStreams[key], swpy_text_log_rebind(stream, remote) == 0 {
+        // Its lines name the script, as mod_wsgi's request log lines do.
+        let script = scriptPath.withUnsafeBytes { Py.latin1($0) }
+        defer { if let script { Py_DECREF(script) } }
+        if let stream = errorStreams[key], swpy_text_log_rebind(stream, remote, script) == 0 {
             Py_INCREF(stream)
             return stream
         }
         guard let stream = swpy_text_log_new(context.textWrapper, Int32(SWPY_LOG_ERROR), remote) else { return nil }
+        _ = swpy_text_log_rebind(stream, remote, script)
         if let old = errorStreams.updateValue(stream, forKey: key) { Py_DECREF(old) }
         Py_INCREF(stream)
         return stream
@@ -291,7 +295,9 @@ public final class WSGIRequest {
 
     /// The application could not be loaded: log why and answer APP_LOAD_FAILED.
     func sendLoadFailure(reason: String, logLines: [String]) -> RequestOutcome {
-        for line in logLines { log(.error, line) }
+        for (index, line) in logLines.enumerated() {
+            if index == 0 { log(.error, line) } else { logUnscripted(.error, line) }
+        }
         FrameEncoder.appendControl(.appLoadFailed, message: reason, to: &pending)
         return flush() ? .completed : .connectionFailed(failure ?? "send failed")
     }
@@ -320,14 +326,21 @@ public final class WSGIRequest {
         guard let text = Py.fetchExceptionText() else { return }
         let script = scriptPathText
         let place = "WSGI script '\(script)' for \(interpreterDescription)"
-        log(.error, isSystemExit ? "[script \(script)] \(typeName) exception raised by \(place); ignored."
-            : "[script \(script)] \(typeName) exception raised processing \(place).")
-        for line in text.split(separator: "\n") { log(.error, String(line)) }
+        // mod_wsgi's message codes lead the header, before the script.
+        logUnscripted(.error, isSystemExit ? "WSGI0175: [script \(script)] \(typeName) exception raised by \(place); ignored."
+            : "WSGI0174: [script \(script)] \(typeName) exception raised processing \(place).")
+        for line in text.split(separator: "\n") { logUnscripted(.error, String(line)) }
     }
 
     var interpreterDescription: String { context.description }
 
+    /// A request's log line: after the client address, "[script PATH]" as mod_wsgi 6 writes it.
     func log(_ level: Logger.Level, _ message: String) {
+        logUnscripted(level, scriptPath.isEmpty ? message : "[script \(scriptPathText)] \(message)")
+    }
+
+    /// A request's log line without the script (traceback lines, headers that place it themselves).
+    func logUnscripted(_ level: Logger.Level, _ message: String) {
         if remote.isEmpty {
             logger.log(level: level, "\(message)")
         } else {

@@ -73,7 +73,7 @@ final class EnvironTests: XCTestCase {
         XCTAssertEqual(served.text, "('tests', '', 2, 4, (6, 0, 5), ['mod_wsgi'], True, False)")
         XCTAssertTrue(served.logs.contains("[error] hello from print"), "\(served.logs)")
         XCTAssertTrue(served.logs.contains("[error] partial line"), "\(served.logs)")
-        XCTAssertTrue(served.logs.contains("[error] [remote 127.0.0.1:5555] via wsgi.errors"), "\(served.logs)")
+        XCTAssertTrue(served.logs.contains { $0.hasPrefix("[error] [remote 127.0.0.1:5555] [script ") && $0.hasSuffix("] via wsgi.errors") }, "\(served.logs)")
     }
 }
 

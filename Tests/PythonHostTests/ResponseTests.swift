@@ -67,7 +67,7 @@ final class ResponseTests: XCTestCase {
         XCTAssertEqual(served.response.status, 500)
         XCTAssertEqual(served.response.aborted, false)
         XCTAssertTrue(served.text.contains("Internal Server Error"))
-        XCTAssertTrue(served.logs.contains { $0.hasPrefix("[error] [remote 127.0.0.1:5555] [script \(path)] RuntimeError exception raised processing WSGI script '\(path)' for main interpreter of daemon process") },
+        XCTAssertTrue(served.logs.contains { $0.hasPrefix("[error] [remote 127.0.0.1:5555] WSGI0174: [script \(path)] RuntimeError exception raised processing WSGI script '\(path)' for main interpreter of daemon process") },
                       "\(served.logs)")
         XCTAssertTrue(served.logs.contains { $0.hasSuffix("Traceback (most recent call last):") })
         XCTAssertTrue(served.logs.contains { $0.hasSuffix("RuntimeError: boom") })

@@ -13,7 +13,7 @@ final class ScriptTests: XCTestCase {
         XCTAssertEqual(served.response.control, .appLoadFailed)
         XCTAssertTrue(served.response.controlMessage.hasPrefix("failed to load WSGI script '\(path)'"), served.response.controlMessage)
         XCTAssertTrue(served.response.controlMessage.contains("SyntaxError"), served.response.controlMessage)
-        XCTAssertTrue(served.logs.contains("[error] [remote 127.0.0.1:5555] Failed to exec Python script file '\(path)'."), "\(served.logs)")
+        XCTAssertTrue(served.logs.contains("[error] [remote 127.0.0.1:5555] [script \(path)] Failed to exec Python script file '\(path)'."), "\(served.logs)")
         XCTAssertTrue(served.logs.contains { $0.contains("SyntaxError") })
     }
 

@@ -97,9 +97,10 @@ PyObject *swpy_log_new(int level, PyObject *remote);
 /* sys.stdout, sys.stderr and wsgi.errors: `text_wrapper` (io.TextIOWrapper) over a new Log. */
 PyObject *swpy_text_log_new(PyObject *text_wrapper, int level, PyObject *remote);
 
-/* Readies a wrapper from swpy_text_log_new for another request with this client address: 0, or
-   -1 (no exception set) when the application detached or replaced its buffer. */
-int swpy_text_log_rebind(PyObject *wrapper, PyObject *remote);
+/* Readies a wrapper from swpy_text_log_new for a request: its lines carry this client address
+   and start "[script PATH] " (either may be NULL). 0, or -1 (no exception set) when the
+   application detached or replaced its buffer. */
+int swpy_text_log_rebind(PyObject *wrapper, PyObject *remote, PyObject *script);
 
 /* Logs the partial line a wrapper's Log holds, at the end of a request. */
 void swpy_text_log_end_request(PyObject *wrapper);
