@@ -26,6 +26,8 @@ WSGIProcessGroup parity
 WSGIApplicationGroup %{GLOBAL}
 WSGIChunkedRequest On
 WSGIScriptAlias /env @APP@/environ_dump.wsgi
+WSGIScriptAlias /auth @APP@/environ_dump.wsgi application-group=parity-sub pass-authorization=On
+WSGIScriptAlias / @APP@/environ_dump.wsgi
 """
 
 # Values that differ from one request or process to the next, compared by presence only.
@@ -81,6 +83,13 @@ REQUESTS = {
     "head": ("HEAD", "/env/head", None, {}),
     "encoded-path": ("GET", "/env/caf%C3%A9/%7Euser%20x/a%20b", None, {"X-Custom": "v"}),
     "chunked-post": ("POST", "/env/chunked", iter([b"x=1", b"&y=2"]), {"Transfer-Encoding": "chunked"}),
+    "headers": ("GET", "/env", None, {"Authorization": "Basic dXNlcjpwdw==", "X-Forwarded-For": "10.0.0.9",
+                                      "Cookie": "a=1; b=2", "Accept-Language": "en", "X-Under_Score": "u",
+                                      "Proxy": "http://evil", "Content-MD5": "abc"}),
+    "put-empty": ("PUT", "/env/", b"", {"Content-Type": "text/plain"}),
+    "options-star-path": ("OPTIONS", "/env/x;p=1?q", None, {}),
+    "passed-authorization-in-a-group": ("GET", "/auth/a", None, {"Authorization": "Bearer token"}),
+    "root-mount-double-slashes": ("GET", "//a//b/?x=%20", None, {}),
 }
 
 
