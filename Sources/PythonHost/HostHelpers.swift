@@ -86,8 +86,9 @@ def install_module_api(module):
             try:
                 result = callback(name, **event)
             except BaseException as error:
-                header = "%s exception raised by event callback for '%s'%s" % (
-                    type(error).__name__, name, "; ignored." if isinstance(error, SystemExit) else ".")
+                header = ("WSGI0190: %s exception raised by event callback for '%s'; ignored."
+                          if isinstance(error, SystemExit)
+                          else "WSGI0112: %s exception raised by event callback for '%s'.") % (type(error).__name__, name)
                 for line in [header] + "".join(traceback.format_exception(error)).rstrip("\n").split("\n"):
                     log_line(ERROR, line)
                 continue

@@ -65,7 +65,7 @@ def test_events_request_data_and_metrics(server, mount):
     output_time, gil_waits, output_length = seen["timings"][0]
     assert output_time >= 0 and gil_waits >= 1 and output_length > 0
     assert seen["server_metrics"] is None
-    assert seen["active_requests"] == "dict" and seen["callbacks"] == [1, 1]
+    assert seen["active_requests"] == "dict" and seen["callbacks"] == [2, 1]
     assert seen["apache_mpm"] == "event"
     assert seen["group"] == ("" if mount == "/main" else "api-sub")
 
@@ -77,6 +77,8 @@ def test_request_exception_event_and_log_handler(server):
     assert "request_exception" in seen["events"]
     assert seen["statuses"][-1] == 500, "request_finished reports the 500 the client got"
     server.wait_for_log("MARK_LOGHANDLER_ERROR line one")
+    server.wait_for_log("WSGI0112: KeyError exception raised by event callback for 'request_started'.")
+    server.wait_for_log("KeyError: 'subscriber failed on purpose'")
     log = server.log()
     assert "line two" in log
     assert "[wsgi:warn]" in next(line for line in log.splitlines() if "MARK_LOGHANDLER_WARNING" in line)

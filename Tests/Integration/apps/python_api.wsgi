@@ -42,7 +42,13 @@ def on_signal(name, **payload):
         marker.write("%s %s %s\n" % (name, payload.get("signame"), payload.get("signum")))
 
 
+def failing_subscriber(name, **payload):
+    if name == "request_started" and payload["request_environ"].get("PATH_INFO") == "/log":
+        raise KeyError("subscriber failed on purpose")
+
+
 mod_wsgi.subscribe_events(on_event)
+mod_wsgi.subscribe_events(failing_subscriber)
 mod_wsgi.subscribe_signals(on_signal)
 mod_wsgi.subscribe_shutdown(on_shutdown)
 logger = logging.getLogger("python_api_test")
