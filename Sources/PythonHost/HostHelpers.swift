@@ -1,14 +1,24 @@
 // Python-level helpers of the host: run once at start-up, never per request.
 
 let hostHelperSource = #"""
+# Every standard module the helpers use is imported here, before python-path and home= go on
+# sys.path: an application's own resource.py or logging.py must not stand in for them.
 import hashlib
+import logging
 import os
+import signal
 import site
 import sys
 # Imported here, on the thread that starts Python, so threading's main thread is the process's main
 # thread (which later runs Py_FinalizeEx) and not whichever request thread imported it first.
 import threading
+import time
+import traceback
 import types
+try:
+    import resource
+except ImportError:
+    resource = None
 
 
 def apply_python_path(entries, home):
@@ -41,18 +51,13 @@ def install_module_api(module):
     mod_wsgi 6's event names and payloads, request_data(), active_requests, the metrics
     functions and LogHandler. Returns the entry points the host calls around each request:
     (begin, response_started, request_exception, finish, process_stopping, process_signal)."""
-    import logging
-    import time
-    import traceback
-
-    try:
-        import resource
+    if resource is not None:
         thread_usage = getattr(resource, "RUSAGE_THREAD", resource.RUSAGE_SELF)
 
         def cpu_times():
             usage = resource.getrusage(thread_usage)
             return usage.ru_utime, usage.ru_stime
-    except ImportError:
+    else:
         def cpu_times():
             return 0.0, 0.0
 
@@ -378,8 +383,6 @@ def restrict_stream(name):
 def restrict_signal_registration():
     """WSGIRestrictSignal: an application's signal.signal() is logged and ignored, because the
     daemon's own handlers for SIGTERM and friends are what stop and recycle it."""
-    import signal
-    import traceback
 
     def ignored_registration(signum, handler):
         lines = ["mod_wsgi (pid=%d): Callback registration for signal %d ignored." % (os.getpid(), signum)]

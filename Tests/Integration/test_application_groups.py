@@ -82,3 +82,30 @@ def test_sub_interpreters_end_cleanly_when_apache_stops(groups):
     assert "Ended the Python interpreter for application group 'two'." in log
     assert "Fatal Python error" not in log and "Exception ignored" not in log
     assert not groups.descendants_left()
+
+
+SHADOWED = r'''
+import mod_wsgi
+def application(environ, start_response):
+    metrics = mod_wsgi.process_metrics()
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [("cpu %s" % (metrics["cpu_user_time"] >= 0)).encode()]
+'''
+
+
+@pytest.mark.parametrize("group", ["%{GLOBAL}", "sub"])
+def test_application_files_named_like_standard_modules_do_not_replace_the_daemons(apache, group):
+    """An application's own resource.py or logging.py sits first on sys.path (home=), and the
+    daemon's helpers must still find the standard modules."""
+    server = apache(f"""
+WSGIDaemonProcess shadow threads=2 home=@APP@
+WSGIScriptAlias / @APP@/shadowed.wsgi process-group=shadow application-group={group}
+""", start=False)
+    for name in ("shadowed.wsgi", "resource.py", "logging.py", "traceback.py", "signal.py"):
+        path = os.path.join(server.app_dir, name)
+        with open(path, "w") as f:
+            f.write(SHADOWED if name == "shadowed.wsgi" else "raise ImportError('the application\\'s own %s')\n" % name)
+        os.chmod(path, 0o644)
+    server.start()
+    status, _, body = server.get("/")
+    assert (status, body) == (200, b"cpu True"), server.log()
