@@ -43,9 +43,12 @@ let package = Package(
 
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol"]),
         .testTarget(name: "ApacheErrorLogTests", dependencies: ["ApacheErrorLog"]),
-        .testTarget(name: "PythonHostTests", dependencies: ["PythonHost"]),
+        // Every module a test imports is named, so that a change to it rebuilds the tests (an
+        // undeclared WireProtocol left SupervisorCoreTests with a stale struct layout and a crash).
+        .testTarget(name: "PythonHostTests", dependencies: ["PythonHost", "WireProtocol",
+                                                           .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "DaemonCoreTests", dependencies: ["DaemonCore", "WireProtocol"]),
-        .testTarget(name: "SupervisorCoreTests", dependencies: ["SupervisorCore"]),
+        .testTarget(name: "SupervisorCoreTests", dependencies: ["SupervisorCore", "WireProtocol", "CSysShim"]),
         .testTarget(name: "ExpressCoreTests", dependencies: ["ExpressCore"]),
     ]
 )
