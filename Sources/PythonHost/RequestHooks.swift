@@ -11,6 +11,9 @@ struct RequestHooks {
     let finish: PyObjectPointer
     let processStopping: PyObjectPointer
     let processSignal: PyObjectPointer
+    /// mod_wsgi.event_callbacks, the list subscribe_events() appends to: while it is empty the
+    /// per-request events that need no bookkeeping are not published at all.
+    let eventCallbacks: PyObjectPointer
 
     /// Installs the API on this interpreter's `mod_wsgi` module (GIL held, its thread state current).
     static func install(module: PyObjectPointer, helpers: PyObjectPointer) throws -> RequestHooks {
@@ -27,8 +30,11 @@ struct RequestHooks {
             Py_INCREF(object)
             return object
         }
+        guard let callbacks = PyObject_GetAttrString(module, "event_callbacks"), swpy_is_list(callbacks) != 0 else {
+            throw PythonHostError.initialization(Py.fetchExceptionText() ?? "mod_wsgi.event_callbacks is not a list")
+        }
         return RequestHooks(begin: entry(0), responseStarted: entry(1), requestException: entry(2), finish: entry(3),
-                            processStopping: entry(4), processSignal: entry(5))
+                            processStopping: entry(4), processSignal: entry(5), eventCallbacks: callbacks)
     }
 
     /// Calls one entry point; what it raises (a bug of ours, since subscribers' errors are caught
@@ -42,8 +48,10 @@ struct RequestHooks {
         Py_DECREF(result)
     }
 
+    var hasSubscribers: Bool { swpy_sequence_fast_size(eventCallbacks) > 0 }
+
     func responseStarted(status: PyObjectPointer, headers: PyObjectPointer, excInfo: PyObjectPointer) {
-        call(responseStarted, [status, headers, excInfo])
+        if hasSubscribers { call(responseStarted, [status, headers, excInfo]) }
     }
 }
 
@@ -99,6 +107,7 @@ extension WSGIRequest {
 
     /// The request_exception event for the pending exception, which stays pending.
     func publishRequestException() {
+        guard context.requestHooks.hasSubscribers else { return }
         var type: PyObjectPointer?, value: PyObjectPointer?, traceback: PyObjectPointer?
         PyErr_Fetch(&type, &value, &traceback)
         PyErr_NormalizeException(&type, &value, &traceback)
