@@ -75,7 +75,7 @@ final class InterpreterContext: @unchecked Sendable {
                 throw PythonHostError.initialization(Py.fetchExceptionText() ?? "FileWrapper or RequestTimeout missing")
             }
             Py_INCREF(wrapper)
-            let hooks = try RequestHooks.install(module: module, helpers: helpers)
+            let hooks = try RequestHooks.install(module: module, helpers: helpers, requestTimeout: requestTimeout)
             return InterpreterContext(name: name, state: PyInterpreterState_Get(), helpers: helpers, fileWrapper: wrapper,
                                       requestTimeout: requestTimeout, textWrapper: textWrapper, requestHooks: hooks,
                                       settings: settings)

@@ -14,9 +14,12 @@ struct RequestHooks {
     /// mod_wsgi.event_callbacks, the list subscribe_events() appends to: while it is empty the
     /// per-request events that need no bookkeeping are not published at all.
     let eventCallbacks: PyObjectPointer
+    /// This interpreter's mod_wsgi.RequestTimeout: one injected just as a hook runs is expected.
+    let requestTimeout: PyObjectPointer
 
     /// Installs the API on this interpreter's `mod_wsgi` module (GIL held, its thread state current).
-    static func install(module: PyObjectPointer, helpers: PyObjectPointer) throws -> RequestHooks {
+    static func install(module: PyObjectPointer, helpers: PyObjectPointer,
+                        requestTimeout: PyObjectPointer) throws -> RequestHooks {
         guard let install = PyDict_GetItemString(helpers, "install_module_api"),
               let entries = Py.call(install, [module]) else {
             throw PythonHostError.initialization(Py.fetchExceptionText() ?? "install_module_api failed")
@@ -34,13 +37,19 @@ struct RequestHooks {
             throw PythonHostError.initialization(Py.fetchExceptionText() ?? "mod_wsgi.event_callbacks is not a list")
         }
         return RequestHooks(begin: entry(0), responseStarted: entry(1), requestException: entry(2), finish: entry(3),
-                            processStopping: entry(4), processSignal: entry(5), eventCallbacks: callbacks)
+                            processStopping: entry(4), processSignal: entry(5), eventCallbacks: callbacks,
+                            requestTimeout: requestTimeout)
     }
 
     /// Calls one entry point; what it raises (a bug of ours, since subscribers' errors are caught
     /// in Python) is logged and cleared so the request carries on.
     func call(_ function: PyObjectPointer, _ arguments: [PyObjectPointer]) {
         guard let result = Py.call(function, arguments) else {
+            if PyErr_ExceptionMatches(requestTimeout) != 0 {
+                // request-timeout fired as the request ended: nothing is left to interrupt.
+                PyErr_Clear()
+                return
+            }
             let text = Py.fetchExceptionText() ?? "unknown error"
             for line in text.split(separator: "\n") { CallbackBridge.logger.error("mod_wsgi API: \(line)") }
             return
