@@ -15,6 +15,12 @@
 
 #include "wsgi_wire.h"
 
+/* The Python version the daemons embed, for messages and the server banner. The Makefile passes
+ * the real one (pkg-config python3-embed); builds without it say only "3". */
+#ifndef WSGI_PYTHON_VERSION
+#define WSGI_PYTHON_VERSION "3"
+#endif
+
 /* "%{GLOBAL}" as configured; resolved to "" (the main interpreter) per request. */
 #define WSGI_GLOBAL_GROUP "%{GLOBAL}"
 

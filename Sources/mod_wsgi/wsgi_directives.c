@@ -17,9 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef WSGI_PYTHON_VERSION
-#define WSGI_PYTHON_VERSION "3.11"   /* what the daemon embeds; the Makefile passes the real one */
-#endif
 
 /* ---- helpers ---- */
 

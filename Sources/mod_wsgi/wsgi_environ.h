@@ -20,9 +20,6 @@ void wsgi_script_name_and_path_info(request_rec *r, const char **script_name,
 
 /* The mod_wsgi release whose behaviour this module follows (mod_wsgi.version in the daemons). */
 #define WSGI_REFERENCE_VERSION "6.0.5"
-#ifndef WSGI_PYTHON_VERSION
-#define WSGI_PYTHON_VERSION "3"
-#endif
 
 /* post_config: adds mod_wsgi's and Python's version components to the server banner. */
 int wsgi_environ_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp, server_rec *s);
