@@ -27,14 +27,19 @@ WSGIApplicationGroup %{GLOBAL}
 WSGIChunkedRequest On
 WSGIScriptAlias /env @APP@/environ_dump.wsgi
 WSGIScriptAlias /auth @APP@/environ_dump.wsgi application-group=parity-sub pass-authorization=On
+WSGIScriptAlias /proxied @APP@/environ_dump.wsgi
+<Location /proxied>
+  WSGITrustedProxyHeaders X-Forwarded-For X-Forwarded-Proto X-Forwarded-Host X-Forwarded-Port X-Script-Name
+  WSGITrustedProxies 127.0.0.1
+</Location>
 WSGIScriptAlias / @APP@/environ_dump.wsgi
 """
 
 # Values that differ from one request or process to the next, compared by presence only.
+# (Folders and ports are compared after normalising, see normalised().)
 VOLATILE = {"REMOTE_PORT", "mod_wsgi.request_start", "mod_wsgi.queue_start", "mod_wsgi.daemon_start",
             "mod_wsgi.application_start", "mod_wsgi.server_pid", "mod_wsgi.request_id",
-            "mod_wsgi.connection_id", "mod_wsgi.thread_id", "SERVER_PORT", "HTTP_HOST", "SCRIPT_FILENAME",
-            "CONTEXT_DOCUMENT_ROOT", "DOCUMENT_ROOT", "mod_wsgi.listener_port"}
+            "mod_wsgi.connection_id", "mod_wsgi.thread_id"}
 
 # key -> (what mod_wsgi 6.0.5 gives, what we give), None meaning absent; each with its reason in
 # the README. Values are the reprs the app reports.
@@ -90,6 +95,9 @@ REQUESTS = {
     "options-star-path": ("OPTIONS", "/env/x;p=1?q", None, {}),
     "passed-authorization-in-a-group": ("GET", "/auth/a", None, {"Authorization": "Bearer token"}),
     "root-mount-double-slashes": ("GET", "//a//b/?x=%20", None, {}),
+    "trusted-proxy": ("GET", "/proxied/p", None, {"X-Forwarded-For": "10.1.2.3, 127.0.0.1", "X-Forwarded-Proto": "https",
+                                                  "X-Forwarded-Host": "example.org", "X-Forwarded-Port": "8443",
+                                                  "X-Script-Name": "/mount", "X-Real-IP": "10.9.9.9"}),
 }
 
 
