@@ -123,7 +123,8 @@ final class ProcessMonitor: Sendable {
             }
             if injected {
                 interrupts.injected[thread] = (start, now)
-                logger.info("Injected RequestTimeout into thread \(thread) of daemon process '\(settings.groupName)'.")
+                // Numbered from 1, as mod_wsgi.thread_id and mod_wsgi's own log line count.
+                logger.info("Injected RequestTimeout into thread \(thread + 1) of daemon process '\(settings.groupName)'.")
             }
         }
         return nil

@@ -299,7 +299,7 @@ def application(environ, start_response):
     assert time.time() - started < 5
     assert get(worker, query="quick")["body"] == b"quick", "the process and thread survive"
     log = worker.log()
-    assert "Injected RequestTimeout into thread 0 of daemon process 'test'." in log
+    assert "Injected RequestTimeout into thread 1 of daemon process 'test'." in log
     assert "Request interrupted by RequestTimeout; thread recovered." in log
     assert "Traceback" not in log
     assert worker.process.poll() is None
