@@ -5,18 +5,20 @@ environs compared. What differs must be in EXPECTED_DIFFERENCES, each with its r
 section "Environ differences from mod_wsgi" says the same).
 
 mod_wsgi 6.0.5 comes from PyPI, in a venv made with /usr/bin/python3 in a world-readable folder:
-    /usr/bin/python3 -m venv /tmp/mw6/venv && /tmp/mw6/venv/bin/pip install mod_wsgi==6.0.5
-and is found through MOD_WSGI6_VENV or under /tmp/mw6*/venv; without it these tests skip."""
+one named by MOD_WSGI6_VENV or found under /tmp/mw6*/venv, else one this test makes and removes
+(pip builds mod_wsgi with apxs, about a minute)."""
 import base64
 import glob
 import http.client
 import json
 import os
 import re
+import shutil
+import subprocess
 
 import pytest
 
-from conftest import BUILD, ApacheServer
+from conftest import BUILD, ApacheServer, world_readable_tempdir
 
 CONFIG = """
 LoadModule env_module /usr/lib/apache2/modules/mod_env.so
@@ -55,12 +57,37 @@ def reference_venv():
     return None, None
 
 
-VENV, REFERENCE_MODULE = reference_venv()
-pytestmark = pytest.mark.skipif(VENV is None, reason="mod_wsgi 6.0.5 is not installed (see the docstring)")
+def install_reference_venv(folder):
+    venv = os.path.join(folder, "venv")
+    for command in (["/usr/bin/python3", "-m", "venv", venv],
+                    [os.path.join(venv, "bin", "pip"), "install", "--no-cache-dir", "--quiet", "mod_wsgi==6.0.5"]):
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}"
+    return reference_venv_in(venv)
 
 
-def start(module):
-    server = ApacheServer(CONFIG.replace("@VENV@", VENV), apps=["environ_dump.wsgi"])
+def reference_venv_in(venv):
+    found = glob.glob(os.path.join(venv, "lib/python3*/site-packages/mod_wsgi/server/mod_wsgi-*.so"))
+    assert found, f"no mod_wsgi module under {venv}"
+    return venv, found[0]
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """(venv, module) of mod_wsgi 6.0.5: an existing one, else one made for this run."""
+    venv, module = reference_venv()
+    if venv:
+        yield venv, module
+        return
+    folder = world_readable_tempdir("mw6-parity-")
+    try:
+        yield install_reference_venv(folder)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def start(module, venv):
+    server = ApacheServer(CONFIG.replace("@VENV@", venv), apps=["environ_dump.wsgi"])
     with open(server.conf) as f:
         text = f.read()
     if module is not None:
@@ -71,11 +98,12 @@ def start(module):
 
 
 @pytest.fixture(scope="module")
-def servers():
+def servers(reference):
+    venv, module = reference
     started = []
     try:
-        started.append(start(REFERENCE_MODULE))
-        started.append(start(None))
+        started.append(start(module, venv))
+        started.append(start(None, venv))
         yield started
     finally:
         for server in started:
