@@ -2,6 +2,7 @@
 
 Each test sets up a server root with setup-server, starts it with its apachectl, and checks what
 a client sees. Servers are stopped by their own apachectl, and waited for by pid."""
+import atexit
 import json
 import os
 import shutil
@@ -16,6 +17,13 @@ import pytest
 from conftest import APPS, BUILD, belongs_to, next_port, our_processes, pid_alive, world_readable_tempdir
 
 EXPRESS = os.path.join(BUILD, "mod_wsgi-express")
+
+# The daemon runs as www-data, which cannot read a clone under a mode-0700 folder (as CI's may
+# be): the tests' application is served from a world-readable copy.
+_APP_COPY = world_readable_tempdir("mwsgi-xapp-")
+atexit.register(shutil.rmtree, _APP_COPY, True)
+TESTAPP = shutil.copy(os.path.join(APPS, "testapp.wsgi"), _APP_COPY)
+os.chmod(TESTAPP, 0o644)
 
 ENVIRON_APP = b"""
 import json
@@ -165,7 +173,7 @@ def test_document_root_files_win_and_the_rest_goes_to_the_app(workdir, server):
     docs = os.path.join(workdir, "docs")
     os.makedirs(docs)
     write(os.path.join(docs, "robots.txt"), "no robots\n")
-    made = server(["--document-root", docs], entry=os.path.join(APPS, "testapp.wsgi"))
+    made = server(["--document-root", docs], entry=TESTAPP)
     assert wait_for(made.url("/robots.txt"))[2] == b"no robots\n"
     assert wait_for(made.url("/hello"))[2] == b"Hello World!"
 
@@ -176,7 +184,7 @@ def test_url_alias_of_a_directory_and_of_a_file(workdir, server):
     write(os.path.join(static, "css", "site.css"), "body {}\n")
     favicon = write(os.path.join(workdir, "icon.ico"), b"\x00icon")
     made = server(["--url-alias", "/static", static, "--url-alias", "/favicon.ico", favicon],
-                  entry=os.path.join(APPS, "testapp.wsgi"))
+                  entry=TESTAPP)
     status, headers, body = wait_for(made.url("/static/css/site.css"))
     assert (status, body) == (200, b"body {}\n")
     assert headers["Content-Type"].startswith("text/css")
@@ -227,7 +235,7 @@ def test_https_only_redirects_and_sends_hsts(workdir, server):
     https_port = next_port()
     base = self_signed(workdir)
     made = server(["--https-port", str(https_port), "--ssl-certificate", base, "--server-name", "localhost",
-                   "--https-only", "--hsts-policy", "max-age=600"], entry=os.path.join(APPS, "testapp.wsgi"))
+                   "--https-only", "--hsts-policy", "max-age=600"], entry=TESTAPP)
     status, headers, _ = wait_for(made.url("/hello?x=1"), host="localhost", redirects=False)
     assert status == 302
     assert headers["Location"] == f"https://localhost:{https_port}/hello?x=1"
@@ -337,7 +345,7 @@ def test_module_and_static_application_types(workdir, server):
 
 
 def test_restart_stop_then_setup_again_on_another_port(workdir, server):
-    made = server([], entry=os.path.join(APPS, "testapp.wsgi"))
+    made = server([], entry=TESTAPP)
     assert wait_for(made.url("/hello"))[2] == b"Hello World!"
     first_pid = made.pid()
     assert subprocess.run([made.ctl, "restart"], capture_output=True).returncode == 0
@@ -347,7 +355,7 @@ def test_restart_stop_then_setup_again_on_another_port(workdir, server):
     made.stop()
     assert not pid_alive(first_pid)
     # setup-server again, same root, another port: the options are replaced.
-    again = server([], entry=os.path.join(APPS, "testapp.wsgi"))
+    again = server([], entry=TESTAPP)
     assert again.root == made.root
     assert wait_for(again.url("/hello"))[2] == b"Hello World!"
     with pytest.raises(OSError):
@@ -355,10 +363,10 @@ def test_restart_stop_then_setup_again_on_another_port(workdir, server):
 
 
 def test_apachectl_status_needs_server_status(workdir, server):
-    plain = server([], entry=os.path.join(APPS, "testapp.wsgi"), start=False)
+    plain = server([], entry=TESTAPP, start=False)
     result = subprocess.run([plain.ctl, "status"], capture_output=True, text=True)
     assert result.returncode == 1 and "--server-status" in result.stderr
-    made = server(["--server-status", "--host", "127.0.0.1"], entry=os.path.join(APPS, "testapp.wsgi"),
+    made = server(["--server-status", "--host", "127.0.0.1"], entry=TESTAPP,
                   name="status")
     wait_for(made.url("/hello"))
     result = subprocess.run([made.ctl, "status"], capture_output=True, text=True)
@@ -413,7 +421,7 @@ def every_option_arguments(workdir):
     https = ["--https-port", str(next_port()), "--ssl-certificate", base]
     special = {
         "application-type": ["--application-type", "script"],
-        "entry-point": ["--entry-point", os.path.join(APPS, "testapp.wsgi")],
+        "entry-point": ["--entry-point", TESTAPP],
         "ssl-port": ["--ssl-port", str(next_port()), "--ssl-certificate", base],
         "https-port": https,
         "ssl-certificate-file": ["--ssl-certificate-file", base + ".crt", "--ssl-certificate-key-file", base + ".key",
@@ -562,7 +570,7 @@ def test_every_option_is_accepted_acts_and_passes_configtest(workdir):
     failures = []
     for index, (name, arguments) in enumerate(sorted(cases.items())):
         root = os.path.join(workdir, f"r{index}")
-        command = [EXPRESS, "setup-server", os.path.join(APPS, "testapp.wsgi"), "--user", "www-data",
+        command = [EXPRESS, "setup-server", TESTAPP, "--user", "www-data",
                    "--server-root", root, "--port", str(18990)]
         before = None
         if name not in SAME_AS_DEFAULT:
@@ -606,7 +614,7 @@ def test_services_handlers_cgi_logs_pid_file_and_process_name(workdir, server):
                    "--service-script", "beat", service, "--log-directory", logs, "--access-log",
                    "--access-log-name", "hits", "--error-log-name", "errors", "--startup-log",
                    "--pid-file", pid_file, "--process-name", "express-httpd", "--server-mpm", "worker"],
-                  entry=os.path.join(APPS, "testapp.wsgi"))
+                  entry=TESTAPP)
     assert wait_for(made.url("/page.py"))[2] == b"resource for /page.py"
     assert wait_for(made.url("/hi.cgi"))[2] == b"cgi says hi\n"
     assert wait_for(made.url("/hello"))[2] == b"Hello World!"
@@ -637,7 +645,7 @@ def test_services_handlers_cgi_logs_pid_file_and_process_name(workdir, server):
 def test_debug_mode_records_and_profiles_in_one_foreground_process(workdir):
     root = os.path.join(workdir, "debug")
     port = next_port()
-    process = subprocess.Popen([EXPRESS, "start-server", os.path.join(APPS, "testapp.wsgi"), "--port", str(port),
+    process = subprocess.Popen([EXPRESS, "start-server", TESTAPP, "--port", str(port),
                                 "--user", "www-data", "--group", "www-data", "--server-root", root,
                                 "--working-directory", workdir, "--enable-recorder", "--enable-profiler"],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=workdir)
@@ -694,7 +702,7 @@ def test_many_options_at_once_make_one_working_server(workdir, server):
 def test_host_access_script(workdir, server):
     hook = write(os.path.join(workdir, "hook.py"),
                  "def allow_access(environ, host):\n    return not environ['REQUEST_URI'].startswith('/deny')\n")
-    made = server(["--host-access-script", hook], entry=os.path.join(APPS, "testapp.wsgi"))
+    made = server(["--host-access-script", hook], entry=TESTAPP)
     assert wait_for(made.url("/hello"), timeout=5)[2] == b"Hello World!"
     assert wait_for(made.url("/deny"), timeout=5)[0] == 403
 
@@ -722,10 +730,10 @@ def test_auth_user_script(workdir, server):
 
 
 def test_allow_localhost_answers_local_clients_whatever_the_name(workdir, server):
-    made = server(["--server-name", "www.example.test", "--allow-localhost"], entry=os.path.join(APPS, "testapp.wsgi"))
+    made = server(["--server-name", "www.example.test", "--allow-localhost"], entry=TESTAPP)
     assert wait_for(made.url("/hello"), host="www.example.test")[2] == b"Hello World!"
     assert wait_for(made.url("/hello"), host="elsewhere.test")[0] == 200
-    plain = server(["--server-name", "www.example.test"], entry=os.path.join(APPS, "testapp.wsgi"), name="plain")
+    plain = server(["--server-name", "www.example.test"], entry=TESTAPP, name="plain")
     assert wait_for(plain.url("/hello"), host="elsewhere.test")[0] == 403
 
 
