@@ -365,7 +365,10 @@ static apr_status_t start_supervisor(wsgi_supervisor *sup)
     }
     if (rv == APR_SUCCESS)
         rv = apr_proc_create(&sup->proc, sup->program, args, NULL, attr, sup->pool);
-    /* Closes our copies of the config descriptor, so no Apache child inherits it. */
+    /* Closes our copies of the config descriptor, so no Apache child inherits it: the memfd
+     * itself (apr_os_file_put registers no cleanup) and the duplicate the procattr holds. */
+    if (config_in)
+        apr_file_close(config_in);
     apr_pool_destroy(scratch);
     if (rv != APR_SUCCESS) {
         ap_log_error(APLOG_MARK, APLOG_ERR, rv, sup->server,

@@ -139,3 +139,45 @@ WSGIScriptAlias /initgroups @APP@/testapp.wsgi process-group=initgroups applicat
     assert groups["listed"] == {www_data.pw_gid, 4242, 4243}
     assert groups["initgroups"] == set(os.getgrouplist("nobody", nobody.pw_gid))
     assert 0 not in groups["listed"] | groups["initgroups"]
+
+
+def apache_processes(server):
+    """The Apache parent and its children (the supervisor and workers run another program)."""
+    parent = server.parent_pid()
+    found = {parent}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            try:
+                with open(f"/proc/{name}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                with open(f"/proc/{name}/cmdline", "rb") as f:
+                    command = f.read()
+            except OSError:
+                continue
+            if int(fields[1]) == parent and b"apache2" in command:
+                found.add(int(name))
+    return found
+
+
+def holders_of_the_config(pids):
+    holding = set()
+    for pid in pids:
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                if "mod_wsgi-supervisor-config" in os.readlink(f"/proc/{pid}/fd/{fd}"):
+                    holding.add(pid)
+        except OSError:
+            pass
+    return holding
+
+
+def test_no_apache_process_keeps_the_supervisor_config(apache):
+    """The config (every group's secret) goes to the supervisor alone: neither the Apache parent
+    nor its children keep a descriptor of it, also after a graceful restart."""
+    server = private_site(apache)[0]
+    processes = apache_processes(server)
+    assert len(processes) > 1
+    assert holders_of_the_config(processes) == set()
+    server.apachectl("graceful")
+    time.sleep(2)
+    assert holders_of_the_config(apache_processes(server)) == set()
