@@ -141,7 +141,8 @@ def test_module_config_lines_pasted_into_httpd_conf_serve_an_app(apache):
     assert with_home[1] == 'WSGIPythonHome "/srv/venv"'
 
 
-def test_install_module_copies_module_and_daemon_that_then_serve(apache, workdir):
+def test_install_module_copies_module_and_daemon_that_then_serve(workdir, apache):
+    # workdir first: the server (whose config names the module in it) is stopped before it goes.
     modules = os.path.join(workdir, "modules")
     os.makedirs(modules)
     os.chmod(modules, 0o755)
