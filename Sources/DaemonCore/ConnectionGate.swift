@@ -19,6 +19,8 @@ final class ConnectionGate: Sendable {
     /// Peers already logged as refused, so one process hammering the socket logs one line.
     private let loggedPeers = Mutex(Set<pid_t>())
     private static let loggedPeersLimit = 4096
+    /// How long a peer has to send its whole HELLO, whatever socket-timeout says.
+    static let helloMilliseconds = 5000
     private let logger = Logger(label: "mod_wsgi")
 
     init(groupName: String, secret: ConnectionSecret, apacheUID: uid_t, socketUID: uid_t? = nil) {
@@ -42,7 +44,9 @@ final class ConnectionGate: Sendable {
         }
         let frame: (header: FrameHeader, payload: UnsafeRawBufferPointer)
         do {
-            frame = try connection.readFrame()
+            // The module writes HELLO with the request head as soon as it has connected: a peer
+            // that takes longer only holds a request thread.
+            frame = try connection.readFrame(within: Self.helloMilliseconds)
         } catch WireProtocolError.connectionClosed, WireProtocolError.timedOut, WireProtocolError.io {
             refuse(pid: pid, uid: uid, "it sent no HELLO before closing or timing out")
             return false

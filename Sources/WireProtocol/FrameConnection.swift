@@ -45,6 +45,37 @@ public final class FrameConnection {
         fd = -1
     }
 
+    /// When the frame being read must be complete (CLOCK_MONOTONIC nanoseconds), or nil: then
+    /// only the socket's per-read timeout applies.
+    private var deadline: UInt64?
+
+    /// Reads the next frame, which must arrive whole within `milliseconds`, however the peer
+    /// spaces its bytes (the per-read socket timeout alone lets a trickle go on much longer).
+    public func readFrame(within milliseconds: Int) throws -> (header: FrameHeader, payload: UnsafeRawBufferPointer) {
+        deadline = Self.monotonicNanoseconds() + UInt64(max(milliseconds, 0)) * 1_000_000
+        defer { deadline = nil }
+        return try readFrame()
+    }
+
+    private static func monotonicNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+
+    /// Waits until the socket is readable or the deadline passes (only with a deadline).
+    private func awaitReadable(while what: @autoclosure () -> String) throws {
+        guard let deadline else { return }
+        while true {
+            let now = Self.monotonicNanoseconds()
+            guard now < deadline else { throw WireProtocolError.timedOut(what()) }
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, Int32(clamping: (deadline - now + 999_999) / 1_000_000))
+            if ready > 0 { return }
+            if ready < 0 && errno != EINTR { throw WireProtocolError.io(operation: "poll", errno: errno) }
+        }
+    }
+
     /// Reads the next frame. The header is validated before any payload byte is read.
     public func readFrame() throws -> (header: FrameHeader, payload: UnsafeRawBufferPointer) {
         try fill(frameHeaderSize, while: "waiting for a frame")
@@ -74,6 +105,7 @@ public final class FrameConnection {
             end = unread
         }
         while end - start < count {
+            try awaitReadable(while: what())
             let n = recv(fd, buffer + end, capacity - end, 0)
             if n > 0 { end += n; continue }
             if n == 0 {

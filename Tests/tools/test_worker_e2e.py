@@ -622,3 +622,32 @@ def test_ordinary_requests_do_put_off_inactivity_timeout(make_worker):
         assert get(worker)["status"] == 200
         time.sleep(0.3)
     assert worker.process.poll() is None
+
+
+def test_a_peer_that_trickles_its_hello_loses_the_thread_within_five_seconds(make_worker):
+    # socket-timeout=60 bounds each read; a HELLO must still arrive whole within 5 seconds, or a
+    # local peer could keep the only request thread by sending a byte now and then.
+    worker = make_worker({"app.wsgi": HELLO}, {"threads": "1", "socket-timeout": "60"})
+    hello = wire_client.hello(worker.secret)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.connect(worker.socket_path)
+        started = time.monotonic()
+        closed = False
+        for byte in hello[:-1]:
+            try:
+                conn.sendall(bytes([byte]))
+            except (BrokenPipeError, ConnectionResetError):
+                closed = True
+                break
+            time.sleep(0.5)
+            if time.monotonic() - started > 12:
+                break
+        if not closed:
+            conn.settimeout(5)
+            try:
+                closed = conn.recv(1) == b""
+            except ConnectionResetError:
+                closed = True
+        assert closed and time.monotonic() - started < 12, "the worker still waits for the HELLO"
+    assert "it sent no HELLO before closing or timing out" in worker.log()
+    assert get(worker)["status"] == 200   # the thread serves again
