@@ -111,17 +111,24 @@ public enum WorkerProcess {
         if !(config.python.destroyInterpreter ?? true) {
             // WSGIDestroyInterpreter Off: no atexit handlers and no Py_Finalize, as mod_wsgi.
             logger.info("Daemon process '\(group.name)' exits without finalizing Python (WSGIDestroyInterpreter Off).")
-        } else if waitForThreads(control: control, seconds: timeout) {
-            // Finalizing runs atexit handlers and joins the application's own threads; do not let
-            // that outlast shutdown-timeout either.
-            startReaper(seconds: max(group.shutdownTimeout, 1), groupName: group.name)
-            interpreter.publishProcessStopping(reason: reason.shutdownReason)
-            // nil: a sub-interpreter could not be ended safely, so Python was left as it is (logged).
-            if let status = interpreter.finalize(), status != 0 {
-                logger.warning("Python finalization reported an error (\(status)).")
-            }
         } else {
-            logger.warning("Daemon process '\(group.name)' still had \(control.activeRequests.load(ordering: .relaxed)) requests running after \(timeout) seconds; exiting without finalizing Python.")
+            // A request past request-timeout will not finish: it is not waited for.
+            let overdue = reason == .requestTimeout ? MonitorSettings(group: group).requestTimeoutMicroseconds : nil
+            switch waitForThreads(control: control, seconds: timeout, abandonAfter: overdue) {
+            case .finished:
+                // Finalizing runs atexit handlers and joins the application's own threads; do not
+                // let that outlast shutdown-timeout either.
+                startReaper(seconds: max(group.shutdownTimeout, 1), groupName: group.name)
+                interpreter.publishProcessStopping(reason: reason.shutdownReason)
+                // nil: a sub-interpreter could not be ended safely, so Python was left as it is (logged).
+                if let status = interpreter.finalize(), status != 0 {
+                    logger.warning("Python finalization reported an error (\(status)).")
+                }
+            case .onlyOverdueLeft:
+                logger.warning("Daemon process '\(group.name)' abandons the requests past request-timeout; exiting without finalizing Python.")
+            case .timedOut:
+                logger.warning("Daemon process '\(group.name)' still had \(control.activeRequests.load(ordering: .relaxed)) requests running after \(timeout) seconds; exiting without finalizing Python.")
+            }
         }
         exit(0)
     }
@@ -195,13 +202,25 @@ public enum WorkerProcess {
     }
 
     /// Waits for every request thread to leave; false when `seconds` (0 = no limit) ran out first.
-    private static func waitForThreads(control: WorkerControl, seconds: Int) -> Bool {
+    enum DrainResult { case finished, timedOut, onlyOverdueLeft }
+
+    /// Waits for every request thread to leave, for up to `seconds` (0 = no limit). With
+    /// `abandonAfter` (microseconds), requests running longer than that are not waited for: once
+    /// every thread still running is in one, the drain ends (a request past request-timeout will
+    /// not finish, and mod_wsgi does not hold the restart for it either).
+    private static func waitForThreads(control: WorkerControl, seconds: Int, abandonAfter: Int64? = nil) -> DrainResult {
         let deadline = WorkerClock.monotonicMicroseconds() + Int64(seconds) * 1_000_000
-        while control.runningThreads.load(ordering: .sequentiallyConsistent) > 0 {
-            if seconds > 0 && WorkerClock.monotonicMicroseconds() >= deadline { return false }
+        while true {
+            let running = control.runningThreads.load(ordering: .sequentiallyConsistent)
+            if running == 0 { return .finished }
+            let now = WorkerClock.monotonicMicroseconds()
+            if seconds > 0 && now >= deadline { return .timedOut }
+            if let limit = abandonAfter {
+                let overdue = control.requestStarts.withLock { starts in starts.filter { $0 > 0 && now - $0 > limit }.count }
+                if overdue > 0 && overdue >= running { return .onlyOverdueLeft }
+            }
             usleep(10_000)
         }
-        return true
     }
 
     /// Logs why start-up failed and exits after a short pause, so a worker that cannot start does

@@ -435,3 +435,17 @@ WSGIScriptAlias /outside {server.app_dir}/outside.wsgi
     # A script outside the jail cannot be run there: refused with the reason.
     assert server.get("/outside")[0] == 500
     server.wait_for_log(f"is outside the chroot '{jail}' of its process group")
+
+
+def test_request_timeout_does_not_wait_graceful_timeout_for_the_overdue_request(apache):
+    # threads=1: the overdue request gets 2 x (1 + ln 1) = 2 seconds, then the process restarts.
+    # The request will not finish, so the restart does not wait graceful-timeout (30 s) for it.
+    server = probe_server(apache, "request-timeout=2 graceful-timeout=30")
+    first = int(text(server, "/pid"))
+    started = time.monotonic()
+    status, _, body = server.get("/sleep?60", timeout=60)
+    elapsed = time.monotonic() - started
+    assert body != b"slept" and status != 200
+    assert elapsed < 15, f"answered after {elapsed:.1f} s"
+    server.wait_for_log("abandons the requests past request-timeout")
+    assert wait_for_new_pid(server, first) != first
