@@ -129,3 +129,11 @@ int sys_thread_id(void)
 {
     return (int)gettid();
 }
+
+int sys_set_buffer_sizes(int fd, int send_bytes, int receive_bytes) {
+    if (send_bytes > 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_bytes, sizeof(send_bytes)) != 0)
+        return -1;
+    if (receive_bytes > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_bytes, sizeof(receive_bytes)) != 0)
+        return -1;
+    return 0;
+}

@@ -4,6 +4,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSysShim
 import Logging
 import PythonHost
 import WireProtocol
@@ -41,17 +42,10 @@ final class ConnectionHandler {
     /// (nothing is read past HELLO, nothing is answered) and returns false.
     func admit(fd: Int32) -> Bool {
         connection.attach(fd: fd, timeoutSeconds: settings.socketTimeout)
-        setBufferSize(fd, SO_SNDBUF, settings.sendBufferSize)
-        setBufferSize(fd, SO_RCVBUF, settings.receiveBufferSize)
+        _ = sys_set_buffer_sizes(fd, Int32(clamping: settings.sendBufferSize), Int32(clamping: settings.receiveBufferSize))
         if settings.gate.admit(connection) { return true }
         connection.close()
         return false
-    }
-
-    private func setBufferSize(_ fd: Int32, _ option: Int32, _ bytes: Int) {
-        guard bytes > 0 else { return }
-        var value = Int32(clamping: bytes)
-        _ = setsockopt(fd, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Serves the admitted connection and closes it.

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSysShim
 
 /// A group's listening Unix socket. The supervisor holds it for the whole Apache generation and
 /// every worker inherits it, so connections wait in the backlog while a worker restarts.
@@ -49,11 +50,8 @@ struct ListeningSocket {
         guard fd >= 0 else { throw fail(SystemError("socket")) }
         var ok = false
         defer { if !ok { close(fd) } }
-        for (option, bytes) in [(SO_SNDBUF, bufferSizes.send), (SO_RCVBUF, bufferSizes.receive)] where bytes > 0 {
-            var value = Int32(clamping: bytes)
-            guard setsockopt(fd, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
-                throw fail(SystemError("setsockopt(\(option == SO_SNDBUF ? "SO_SNDBUF" : "SO_RCVBUF"), \(bytes))"))
-            }
+        guard sys_set_buffer_sizes(fd, Int32(clamping: bufferSizes.send), Int32(clamping: bufferSizes.receive)) == 0 else {
+            throw fail(SystemError("setsockopt(SO_SNDBUF \(bufferSizes.send), SO_RCVBUF \(bufferSizes.receive))"))
         }
 
         // umask 0177 around bind: the file is created 0600 and never exists with looser

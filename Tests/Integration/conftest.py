@@ -12,6 +12,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
 
 import pytest
 
@@ -31,6 +32,20 @@ def next_port():
             except OSError:
                 continue
             return port
+
+
+def wait_for_url(fetch, url, timeout, alive=lambda: True, **kwargs):
+    """What fetch(url, **kwargs) returns once the server answers (one still starting refuses or
+    resets), trying for `timeout` seconds while alive() holds."""
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline and alive():
+        try:
+            return fetch(url, **kwargs)
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+            last = error
+            time.sleep(0.1)
+    raise AssertionError(f"{url} never answered: {last}")
 
 
 def world_readable_tempdir(prefix):

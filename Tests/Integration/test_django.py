@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 import packaging_support as pkg
-from conftest import belongs_to, next_port, our_processes
+from conftest import belongs_to, next_port, our_processes, wait_for_url
 
 DJANGO = "Django>=5.2,<5.3"
 
@@ -24,15 +24,7 @@ def fetch(url, timeout=10):
 
 
 def wait_for(url, timeout=30):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        try:
-            return fetch(url)
-        except Exception as error:  # not up yet
-            last = error
-            time.sleep(0.1)
-    raise AssertionError(f"{url} never answered: {last}")
+    return wait_for_url(fetch, url, timeout)
 
 
 @pytest.fixture(scope="module")

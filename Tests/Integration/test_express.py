@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from conftest import APPS, BUILD, belongs_to, next_port, our_processes, world_readable_tempdir
+from conftest import APPS, BUILD, belongs_to, next_port, our_processes, wait_for_url, world_readable_tempdir
 
 EXPRESS = os.path.join(BUILD, "mod_wsgi-express")
 
@@ -26,15 +26,7 @@ def fetch(url, timeout=10):
 
 
 def wait_for(url, timeout=15):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        try:
-            return fetch(url)
-        except Exception as error:  # not up yet
-            last = error
-            time.sleep(0.1)
-    raise AssertionError(f"{url} never answered: {last}")
+    return wait_for_url(fetch, url, timeout)
 
 
 def test_root_without_user_is_refused(workdir):

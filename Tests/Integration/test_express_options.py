@@ -14,7 +14,8 @@ import urllib.request
 
 import pytest
 
-from conftest import APPS, BUILD, belongs_to, next_port, our_processes, pid_alive, world_readable_tempdir
+from conftest import (APPS, BUILD, belongs_to, next_port, our_processes, pid_alive, wait_for_url,
+                      world_readable_tempdir)
 
 EXPRESS = os.path.join(BUILD, "mod_wsgi-express")
 
@@ -132,15 +133,7 @@ def fetch(url, host=None, timeout=10, context=None, redirects=True):
 
 
 def wait_for(url, timeout=20, **kwargs):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        try:
-            return fetch(url, **kwargs)
-        except (urllib.error.URLError, ConnectionError, OSError) as error:
-            last = error
-            time.sleep(0.1)
-    raise AssertionError(f"{url} never answered: {last}")
+    return wait_for_url(fetch, url, timeout, **kwargs)
 
 
 def write(path, text, mode=0o644):

@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 
 import packaging_support as pkg
-from conftest import APACHE, MODULES, REPO, belongs_to, next_port, our_processes, pid_alive
+from conftest import APACHE, MODULES, REPO, belongs_to, next_port, our_processes, pid_alive, wait_for_url
 
 HELPER_MODULE = "venv_only_helper"
 
@@ -23,15 +23,7 @@ def fetch(url, timeout=10):
 
 
 def wait_for(url, timeout=30, alive=lambda: True):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline and alive():
-        try:
-            return fetch(url)
-        except Exception as error:  # not up yet
-            last = error
-            time.sleep(0.1)
-    raise AssertionError(f"{url} never answered: {last}")
+    return wait_for_url(fetch, url, timeout, alive)
 
 
 def wait_stopped(root, timeout=20):

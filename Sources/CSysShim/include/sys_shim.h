@@ -51,6 +51,10 @@ int sys_accept_cloexec(int listen_fd);
 /// Returns 0, or -1 with errno set.
 int sys_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 
+/// SO_SNDBUF and SO_RCVBUF (send-buffer-size=, receive-buffer-size=), each only when > 0.
+/// Returns 0, or -1 with errno set by the first that failed.
+int sys_set_buffer_sizes(int fd, int send_bytes, int receive_bytes);
+
 /// A close-on-exec memory file (memfd_create) holding `length` bytes of `data`, sealed against
 /// any change and positioned at offset 0: configuration handed to a child without touching the
 /// disk. Returns the fd, or -1 with errno set.
